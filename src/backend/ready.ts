@@ -1,0 +1,148 @@
+/**
+ * Choosing the TensorFlow.js backend: the fastest one this machine has, said out loud.
+ * Order: tfjs-node-gpu (CUDA), tfjs-node (libtensorflow), wasm (SIMD), cpu; DEEPDECK_BACKEND overrides.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { inspect } from "node:util";
+import { messages } from "../messages";
+import { installConv2DGradients } from "./conv2d_gradients";
+
+/** The backends deepdeck can choose, fastest first. */
+export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
+export type BackendChoice = (typeof backendChoices)[number];
+
+/** Why a backend was or was not taken. */
+export interface BackendAttempt {
+  choice: BackendChoice;
+  available: boolean;
+  /** What made it unavailable, or how it runs. */
+  detail: string;
+}
+
+/** What {@link ready} chose, and why the faster backends were not taken. */
+export interface BackendReport {
+  /** The choice deepdeck made. */
+  choice: BackendChoice;
+  /** TensorFlow.js's name for the active backend (`tensorflow`, `wasm`, `cpu`). */
+  backend: string;
+  /** Set when DEEPDECK_BACKEND chose the backend. */
+  override?: BackendChoice;
+  /** Every backend looked at, fastest first. */
+  attempts: BackendAttempt[];
+}
+
+
+const packages: Partial<Record<BackendChoice, string>> = { "node-gpu": "@tensorflow/tfjs-node-gpu", node: "@tensorflow/tfjs-node" };
+
+function firstLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split("\n")[0]!;
+}
+
+async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
+  const pkg = packages[choice]!;
+  try {
+    require.resolve(pkg);
+  } catch {
+    const how = choice === "node-gpu" ? `npm install ${pkg} (needs CUDA and cuDNN)` : `npm install ${pkg} (downloads libtensorflow, so needs internet)`;
+    return { choice, available: false, detail: `not installed: ${how}` };
+  }
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(pkg);
+    if (!tf.findBackendFactory("tensorflow")) return { choice, available: false, detail: `${pkg} loaded but registered no backend (is it built for @tensorflow/tfjs ${tf.version_core}?)` };
+    if (!(await tf.setBackend("tensorflow"))) return { choice, available: false, detail: `${pkg} did not initialise` };
+    return { choice, available: true, detail: `libtensorflow through ${pkg}` };
+  } catch (e) {
+    return { choice, available: false, detail: `${pkg} failed to load: ${firstLine(e)}` };
+  }
+}
+
+async function tryWasm(): Promise<BackendAttempt> {
+  try {
+    require("@tensorflow/tfjs-backend-wasm");
+    installConv2DGradients();
+    if (!(await tf.setBackend("wasm"))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
+    const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+    const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+    return { choice: "wasm", available: true, detail: `WebAssembly, ${simd ? "SIMD" : "no SIMD"}, ${threads ? "multithreaded" : "1 thread"}` };
+  } catch (e) {
+    return { choice: "wasm", available: false, detail: `failed to load: ${firstLine(e)}` };
+  }
+}
+
+async function tryCpu(): Promise<BackendAttempt> {
+  const ok = await tf.setBackend("cpu");
+  return { choice: "cpu", available: ok, detail: ok ? "plain JavaScript (slowest)" : "did not initialise" };
+}
+
+async function attempt(choice: BackendChoice): Promise<BackendAttempt> {
+  if (choice === "node-gpu" || choice === "node") return tryNative(choice);
+  return choice === "wasm" ? tryWasm() : tryCpu();
+}
+
+function parseOverride(value: string | undefined): BackendChoice | undefined {
+  if (value === undefined || value === "") return undefined;
+  const v = value.trim().toLowerCase();
+  const aliases: Record<string, BackendChoice> = { tensorflow: "node", "tfjs-node": "node", "tfjs-node-gpu": "node-gpu", gpu: "node-gpu" };
+  const choice = aliases[v] ?? v;
+  if (!(backendChoices as readonly string[]).includes(choice)) throw new Error(messages.badBackendName(value, backendChoices));
+  return choice as BackendChoice;
+}
+
+function describeReport(r: BackendReport): string {
+  const lines = [`TensorFlow.js backend: ${r.backend} (${r.choice}${r.override ? ", chosen by DEEPDECK_BACKEND" : ""})`];
+  for (const a of r.attempts) lines.push(`  ${a.available ? "✓" : "✗"} ${a.choice.padEnd(8)} ${a.detail}`);
+  return lines.join("\n");
+}
+
+let pending: Promise<BackendReport> | null = null;
+let lastReport: BackendReport | null = null;
+
+async function choose(): Promise<BackendReport> {
+  installConv2DGradients();
+  const override = parseOverride(process.env["DEEPDECK_BACKEND"]);
+  const attempts: BackendAttempt[] = [];
+  const order = override ? [override] : backendChoices;
+  for (const choice of order) {
+    const a = await attempt(choice);
+    attempts.push(a);
+    if (a.available) {
+      await tf.ready();
+      const report: BackendReport = { choice, backend: tf.getBackend(), attempts, ...(override ? { override } : {}) };
+      Object.defineProperty(report, inspect.custom, { value: () => describeReport(report), enumerable: false });
+      Object.defineProperty(report, "toString", { value: () => describeReport(report), enumerable: false });
+      lastReport = report;
+      return report;
+    }
+  }
+  throw new Error(override ? messages.backendUnavailable(override, attempts[0]!.detail) : "No TensorFlow.js backend could start, not even cpu.");
+}
+
+/**
+ * Choose and start the fastest TensorFlow.js backend, once; later calls return the same report.
+ * Every deepdeck helper that trains or loads data awaits it; call it first in a notebook.
+ *
+ * @example
+ * await dd.ready()   // TensorFlow.js backend: wasm (wasm) ✓ wasm WebAssembly, SIMD, 1 thread ...
+ */
+export function ready(): Promise<BackendReport> {
+  if (!pending) {
+    pending = choose().catch((e) => {
+      pending = null;
+      throw e;
+    });
+  }
+  return pending;
+}
+
+/** The report of the last successful {@link ready}, or null before it. */
+export function backendReport(): BackendReport | null {
+  return lastReport;
+}
+
+/** Forget the chosen backend so the next {@link ready} chooses again (after changing DEEPDECK_BACKEND). */
+export function resetBackendChoice(): void {
+  pending = null;
+  lastReport = null;
+}
+

@@ -1,0 +1,70 @@
+#!/usr/bin/env node
+/** The `deepdeck` command: install-kernel, start, link. */
+import { installKernelSpec, kernelSpec, type KernelSpecTarget } from "./kernelspec";
+import { describeLink, linkSelf } from "./link";
+import { start } from "./start";
+
+const usage = `Usage: deepdeck <command>
+
+Commands:
+  install-kernel [--user | --prefix DIR | --data-dir DIR]
+                  Register the Jupyter kernel "TypeScript (deepdeck)" (default: the user's
+                  Jupyter data directory, or $JUPYTER_DATA_DIR). Safe to run again.
+  kernelspec      Print the kernel.json that install-kernel writes.
+  start [-- ARGS] Register the kernel if needed and start Jupyter in notebooks/.
+  link            Link this project into its own node_modules (run by npm install).`;
+
+function targetFrom(args: string[]): KernelSpecTarget {
+  const target: KernelSpecTarget = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--user") continue;
+    if (a === "--prefix" || a === "--data-dir") {
+      const value = args[++i];
+      if (!value) throw new Error(`install-kernel: ${a} needs a directory.`);
+      if (a === "--prefix") target.prefix = value;
+      else target.dataDir = value;
+    } else {
+      throw new Error(`install-kernel: unknown argument ${JSON.stringify(a)}.\n\n${usage}`);
+    }
+  }
+  return target;
+}
+
+function main(argv: string[]): void {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "install-kernel": {
+      const { dir, changed } = installKernelSpec(targetFrom(rest));
+      console.log(`${changed ? "Registered" : "Already registered"}: Jupyter kernel "TypeScript (deepdeck)" in ${dir}`);
+      return;
+    }
+    case "kernelspec":
+      console.log(JSON.stringify(kernelSpec(), null, 2));
+      return;
+    case "start":
+      start(rest[0] === "--" ? rest.slice(1) : rest);
+      return;
+    case "link": {
+      const { link, changed } = linkSelf();
+      if (changed) console.log(`Linked ${describeLink(link)}`);
+      return;
+    }
+    case undefined:
+    case "help":
+    case "--help":
+    case "-h":
+      console.log(usage);
+      return;
+    default:
+      console.error(`deepdeck: unknown command ${JSON.stringify(command)}.\n\n${usage}`);
+      process.exit(2);
+  }
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(2);
+}

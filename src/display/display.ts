@@ -1,0 +1,87 @@
+/**
+ * Showing values in the notebook: whole MIME bundles, and displays updated in place for live output.
+ * Outside a kernel (a script, a test) the text/plain part is printed instead; display never throws
+ * for want of a front-end.
+ */
+import { randomBytes } from "node:crypto";
+import { describe } from "../messages";
+import { isDisplayable, toWire, type Displayable, type MimeBundle } from "./bundle";
+import { sendToTslab, type DisplayMessage } from "../tslab/display_adapter";
+
+/** Where display messages go. The default sends them to tslab, or prints the text outside a kernel. */
+export type DisplaySink = (message: DisplayMessage, update: boolean) => void;
+
+const defaultSink: DisplaySink = (message, update) => {
+  if (sendToTslab(message, update)) return;
+  const text = message.data["text/plain"];
+  console.log(typeof text === "string" ? text : JSON.stringify(text));
+};
+
+let sink: DisplaySink = defaultSink;
+
+/** Send display messages somewhere else (tests, other front-ends); returns the previous sink. Pass nothing to restore the default. */
+export function setDisplaySink(next?: DisplaySink): DisplaySink {
+  const previous = sink;
+  sink = next ?? defaultSink;
+  return previous;
+}
+
+/** What {@link display} accepts: a displayable object, a MIME bundle, or a string shown as text. */
+export type DisplayValue = Displayable | MimeBundle | string;
+
+function bundleOf(value: DisplayValue, fn: string): MimeBundle {
+  if (typeof value === "string") return { "text/plain": value };
+  if (isDisplayable(value)) return value.toMimeBundle();
+  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+  throw new TypeError(`${fn}: expected a displayable object, a MIME bundle or a string, received ${describe(value)}.`);
+}
+
+/** Options of {@link display}. */
+export interface DisplayOptions {
+  /** Per-type metadata sent with the bundle, e.g. `{ "image/png": { width: 280 } }`. */
+  metadata?: Record<string, unknown>;
+}
+
+/**
+ * A place in the output of a cell that can be redrawn: the first `update` displays, each later one
+ * replaces what is shown (Jupyter's update_display_data), as live training charts need.
+ */
+export class DisplayHandle {
+  /** The Jupyter display_id. */
+  readonly id: string;
+  private shown = false;
+
+  constructor(id: string = randomBytes(8).toString("hex")) {
+    this.id = id;
+  }
+
+  /** Show `value` here, replacing what this handle showed before. */
+  update(value: DisplayValue, options: DisplayOptions = {}): this {
+    const data = toWire(bundleOf(value, "DisplayHandle.update"), "DisplayHandle.update");
+    sink({ data, metadata: options.metadata ?? {}, transient: { display_id: this.id } }, this.shown);
+    this.shown = true;
+    return this;
+  }
+}
+
+/**
+ * Show a value in the notebook with every representation it has. Returns nothing, so a cell that
+ * ends with it prints nothing more; use {@link newDisplay} for output that changes.
+ *
+ * @example dd.display({ "text/html": "<b>bold</b>", "text/plain": "bold" })
+ */
+export function display(value: DisplayValue, options: DisplayOptions = {}): void {
+  new DisplayHandle().update(value, options);
+}
+
+/**
+ * A place in the cell's output that shows nothing until its first `update`, and is redrawn in
+ * place by each later one.
+ *
+ * @example
+ * const h = dd.newDisplay();
+ * for (let epoch = 1; epoch <= 3; epoch++) h.update(`epoch ${epoch}`);
+ */
+export function newDisplay(): DisplayHandle {
+  return new DisplayHandle();
+}

@@ -1,0 +1,48 @@
+/**
+ * The one module that talks to tslab. tslab's public `display` sends one MIME type per message, and
+ * a chart needs several at once (Vega-Lite for JupyterLab, SVG/PNG for the rest, text for terminals).
+ * tslab's own module keeps the function that writes a display_data message for the running cell in
+ * `jupyter.lastWriteDisplayData`; we call it with the whole bundle. test/tslab.test.ts fails
+ * if tslab stops keeping that function.
+ */
+import type { WireBundle } from "../display/bundle";
+
+export interface DisplayMessage {
+  data: WireBundle;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+
+type WriteDisplayData = (message: DisplayMessage, update: boolean) => void;
+interface TslabJupyterModule {
+  lastWriteDisplayData: WriteDisplayData | null;
+}
+
+const jupyterModulePattern = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
+
+/**
+ * The tslab module of the running kernel. It is found among loaded modules rather than required,
+ * because a kernel started from another install of tslab has its own copy, and requiring ours
+ * would find one that never ran a cell.
+ */
+function findRunningTslab(): TslabJupyterModule | null {
+  for (const [file, mod] of Object.entries(require.cache)) {
+    if (!jupyterModulePattern.test(file) || !mod) continue;
+    const exp = mod.exports as Partial<TslabJupyterModule>;
+    if (typeof exp.lastWriteDisplayData === "function") return exp as TslabJupyterModule;
+  }
+  return null;
+}
+
+/** Whether this process is a tslab kernel that has run a cell (and so can display). */
+export function inTslabKernel(): boolean {
+  return findRunningTslab() !== null;
+}
+
+/** Send a display_data (or update_display_data) message to the cell that is running. Returns false outside tslab. */
+export function sendToTslab(message: DisplayMessage, update: boolean): boolean {
+  const tslab = findRunningTslab();
+  if (!tslab || !tslab.lastWriteDisplayData) return false;
+  tslab.lastWriteDisplayData(message, update);
+  return true;
+}
