@@ -80,18 +80,21 @@ function registerFilterKernel(backendName: string): void {
   tf.registerKernel({
     kernelName: "Conv2DBackpropFilter",
     backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => {
+    kernelFunc: ({ inputs, attrs, backend: kernelBackend }) => {
+      const backend = kernelBackend as tf.KernelBackend;
       const a = attrs as unknown as Conv2DAttrs & { filterShape: [number, number, number, number] };
       if (a.dataFormat === "NCHW") throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC (channels last) data is supported.`);
       const engine = tf.engine();
-      const grad = tf.tidy(() => {
-        const x = engine.makeTensorFromTensorInfo(inputs["x"]!) as tf.Tensor4D;
-        const dy = engine.makeTensorFromTensorInfo(inputs["dy"]!) as tf.Tensor4D;
-        return conv2dFilterGrad(x, dy, a.filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
-      });
-      // The kernel must return storage that nothing else owns: copy it out, then drop ours.
-      const identity = tf.getKernel("Identity", backendName)!;
-      const out = identity.kernelFunc({ inputs: { x: grad }, attrs: {}, backend }) as tf.TensorInfo;
+      // Tensors that wrap the kernel's inputs share their storage: each wrapper holds a reference
+      // of its own, so disposing it leaves the caller's tensor intact.
+      const wrap = (info: tf.TensorInfo) => {
+        backend.incRef(info.dataId);
+        return engine.makeTensorFromTensorInfo(info) as tf.Tensor4D;
+      };
+      const grad = tf.tidy(() => conv2dFilterGrad(wrap(inputs["x"]!), wrap(inputs["dy"]!), a.filterShape, a.strides, a.pad, 1, a.dimRoundingMode));
+      // Hand the storage to the caller: take a reference for it before dropping ours.
+      backend.incRef(grad.dataId);
+      const out: tf.TensorInfo = { dataId: grad.dataId, shape: grad.shape, dtype: grad.dtype };
       grad.dispose();
       return out;
     },

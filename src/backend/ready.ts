@@ -57,11 +57,32 @@ async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
   }
 }
 
+const processEvents = ["unhandledRejection", "uncaughtException"] as const;
+
+/**
+ * Run `init`, then remove the process-wide error handlers it added. The wasm backend's Emscripten glue
+ * adds handlers that rethrow every unhandled rejection and uncaught exception, which kills a Jupyter
+ * kernel over one forgotten promise in one cell (tslab's own handlers report them and carry on).
+ */
+async function withoutNewErrorHandlers<T>(init: () => Promise<T>): Promise<T> {
+  const emitter = process as NodeJS.EventEmitter;
+  const before = new Map(processEvents.map((e) => [e, new Set(emitter.listeners(e))]));
+  try {
+    return await init();
+  } finally {
+    for (const event of processEvents) {
+      for (const listener of emitter.listeners(event)) {
+        if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+      }
+    }
+  }
+}
+
 async function tryWasm(): Promise<BackendAttempt> {
   try {
     require("@tensorflow/tfjs-backend-wasm");
     installConv2DGradients();
-    if (!(await tf.setBackend("wasm"))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
+    if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm")))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
     return { choice: "wasm", available: true, detail: `WebAssembly, ${simd ? "SIMD" : "no SIMD"}, ${threads ? "multithreaded" : "1 thread"}` };
@@ -72,6 +93,8 @@ async function tryWasm(): Promise<BackendAttempt> {
 
 async function tryCpu(): Promise<BackendAttempt> {
   const ok = await tf.setBackend("cpu");
+  // The cpu backend greets Node users with a banner urging tfjs-node; our report already says why.
+  if (ok) (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   return { choice: "cpu", available: ok, detail: ok ? "plain JavaScript (slowest)" : "did not initialise" };
 }
 

@@ -30,7 +30,8 @@ export function kernelSpecDir(target: KernelSpecTarget = {}): string {
 
 /** The script that starts this package's tslab with deepdeck's kernel fixes (src/tslab/launch.ts). */
 export function kernelLauncher(): string {
-  return join(__dirname, "..", "tslab", "launch.js");
+  // Resolved from the package root, so it names the built file from src/ (tests) and dist/ alike.
+  return join(__dirname, "..", "..", "dist", "tslab", "launch.js");
 }
 
 /** The kernel.json contents: this node, by absolute path, running the launcher. */

@@ -57,7 +57,12 @@ export class DisplayHandle {
 
   /** Show `value` here, replacing what this handle showed before. */
   update(value: DisplayValue, options: DisplayOptions = {}): this {
-    const data = toWire(bundleOf(value, "DisplayHandle.update"), "DisplayHandle.update");
+    return this.send(value, options, "DisplayHandle.update");
+  }
+
+  /** @internal */
+  send(value: DisplayValue, options: DisplayOptions, fn: string): this {
+    const data = toWire(bundleOf(value, fn), fn);
     sink({ data, metadata: options.metadata ?? {}, transient: { display_id: this.id } }, this.shown);
     this.shown = true;
     return this;
@@ -71,7 +76,7 @@ export class DisplayHandle {
  * @example dd.display({ "text/html": "<b>bold</b>", "text/plain": "bold" })
  */
 export function display(value: DisplayValue, options: DisplayOptions = {}): void {
-  new DisplayHandle().update(value, options);
+  new DisplayHandle().send(value, options, "display");
 }
 
 /**

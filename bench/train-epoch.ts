@@ -1,0 +1,138 @@
+/**
+ * npm run bench: training speed of the course's two models through model.fit, per backend configuration,
+ * on random data of MNIST's shape. Prints samples/s, the projected time of one 60,000-sample epoch, and
+ * the ratio to the baseline row measured in this same run. Not a test: numbers depend on the machine.
+ *
+ * Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement.
+ */
+import { cpus } from "node:os";
+import { performance } from "node:perf_hooks";
+import * as dd from "../src/index";
+
+const tf = dd.tf;
+const scale = Number(process.env["BENCH_SCALE"] ?? 1);
+
+interface ModelSpec {
+  name: string;
+  batchSize: number;
+  build(): tf.Sequential;
+  inputShape: number[];
+}
+
+const models: ModelSpec[] = [
+  {
+    name: "MLP 256-128-10",
+    batchSize: 128,
+    inputShape: [784],
+    build() {
+      const m = tf.sequential();
+      m.add(tf.layers.dense({ units: 256, activation: "relu", inputShape: [784] }));
+      m.add(tf.layers.dropout({ rate: 0.4 }));
+      m.add(tf.layers.dense({ units: 128, activation: "relu" }));
+      m.add(tf.layers.dropout({ rate: 0.3 }));
+      m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+      return m;
+    },
+  },
+  {
+    name: "convnet 32-64-64",
+    batchSize: 64,
+    inputShape: [28, 28, 1],
+    build() {
+      const m = tf.sequential();
+      m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }));
+      m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+      m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
+      m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+      m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
+      m.add(tf.layers.flatten());
+      m.add(tf.layers.dense({ units: 64, activation: "relu" }));
+      m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+      return m;
+    },
+  },
+];
+
+interface Config {
+  name: string;
+  backend: string;
+  /** Batches timed per model (after one warm-up batch); cpu is slow, so fewer. */
+  batches: Record<string, number>;
+  setup?: () => void;
+  teardown?: () => void;
+}
+
+let ours: tf.KernelConfig | undefined;
+const configs: Config[] = [
+  {
+    name: "wasm, stock tfjs",
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 4 },
+    setup() {
+      ours = tf.getKernel("Conv2DBackpropFilter", "wasm");
+      if (ours) tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
+    },
+    teardown() {
+      if (ours) tf.registerKernel(ours);
+    },
+  },
+  { name: "wasm + deepdeck kernels", backend: "wasm", batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 } },
+  { name: "cpu (pure JS)", backend: "cpu", batches: { "MLP 256-128-10": 4, "convnet 32-64-64": 1 } },
+];
+
+async function measure(spec: ModelSpec, batches: number): Promise<number> {
+  const n = spec.batchSize * Math.max(1, Math.round(batches * scale));
+  const model = spec.build();
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  const x = tf.randomUniform([n, ...spec.inputShape]);
+  const y = tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10);
+  const warm = tf.randomUniform([spec.batchSize, ...spec.inputShape]);
+  const warmY = tf.oneHot(tf.randomUniform([spec.batchSize], 0, 10, "int32"), 10);
+  try {
+    await model.fit(warm, warmY, { epochs: 1, batchSize: spec.batchSize, verbose: 0 });
+    const t0 = performance.now();
+    await model.fit(x, y, { epochs: 1, batchSize: spec.batchSize, verbose: 0 });
+    return n / ((performance.now() - t0) / 1000);
+  } finally {
+    tf.dispose([x, y, warm, warmY]);
+    model.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  const report = await dd.ready();
+  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`);
+  console.log(String(report));
+  console.log(`scale: ${scale} (BENCH_SCALE)\n`);
+  const rows: string[][] = [["model", "configuration", "samples/s", "s/epoch (60k)", "vs baseline"]];
+  for (const spec of models) {
+    let baseline: number | null = null;
+    for (const config of configs) {
+      await tf.setBackend(config.backend);
+      config.setup?.();
+      let cell: string[];
+      try {
+        const rate = await measure(spec, config.batches[spec.name]!);
+        baseline ??= rate;
+        cell = [rate.toFixed(0), (60000 / rate).toFixed(1), `${(rate / baseline).toFixed(2)}x`];
+      } catch (e) {
+        cell = [`fails: ${String((e as Error).message).split("\n")[0]!.slice(0, 60)}`, "-", "-"];
+      } finally {
+        config.teardown?.();
+      }
+      rows.push([spec.name, `${config.name} (${tf.getBackend()})`, ...cell]);
+      console.error(`  done: ${spec.name} / ${config.name}`);
+    }
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => "| " + r.map((c, i) => c.padEnd(widths[i]!)).join(" | ") + " |";
+  console.log(line(rows[0]!));
+  console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log("\nbaseline: the first configuration that ran for each model (stock wasm where it can train).");
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
