@@ -79,3 +79,47 @@ describe("the deepdeck command", () => {
     assert.equal(JSON.parse(readFileSync(join(link, "package.json"), "utf8")).name, "deepdeck");
   });
 });
+
+describe("npm start", { skip: process.env["DEEPDECK_SKIP_JUPYTER"] === "1" ? "DEEPDECK_SKIP_JUPYTER=1" : false }, () => {
+  test("starts Jupyter on 127.0.0.1 with a token, in notebooks/, with the deepdeck kernel registered", async () => {
+    const { spawn } = await import("node:child_process");
+    const { which } = await import("../src/cli/start");
+    assert.ok(which("jupyter-lab") || which("jupyter-notebook"), "Jupyter is not installed: sudo apt-get install jupyter-notebook (or set DEEPDECK_SKIP_JUPYTER=1)");
+    const jd = join(scratch, "start-real");
+    const port = 20000 + (process.pid % 20000);
+    const child = spawn(process.execPath, [cli, "start", "--", "--no-browser", `--port=${port}`, "--port-retries=0"], {
+      env: { ...process.env, JUPYTER_DATA_DIR: jd, JUPYTER_RUNTIME_DIR: join(scratch, "runtime"), BROWSER: "true" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`Jupyter did not start in 60 s:\n${output}`)), 60000);
+        const poll = setInterval(() => {
+          const m = /(http:\/\/127\.0\.0\.1:\d+\/\S*\?token=[0-9a-f]+)/.exec(output);
+          if (m) {
+            clearInterval(poll);
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        }, 100);
+        child.on("exit", (code) => reject(new Error(`Jupyter exited with ${code}:\n${output}`)));
+      });
+      assert.match(output, /Registered the Jupyter kernel "TypeScript \(deepdeck\)"/);
+      const token = new URL(url).searchParams.get("token")!;
+      const base = `http://127.0.0.1:${port}`;
+      const unauthorised = await fetch(`${base}/api/kernelspecs`);
+      assert.equal(unauthorised.status, 403, "token authentication is on");
+      const specs = (await (await fetch(`${base}/api/kernelspecs`, { headers: { Authorization: `token ${token}` } })).json()) as { kernelspecs: Record<string, { spec: { display_name: string } }> };
+      assert.equal(specs.kernelspecs["deepdeck"]?.spec.display_name, "TypeScript (deepdeck)");
+      const contents = (await (await fetch(`${base}/api/contents`, { headers: { Authorization: `token ${token}` } })).json()) as { content: { name: string }[] };
+      assert.ok(contents.content.some((c) => c.name === "README.md"), "serves notebooks/");
+    } finally {
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }
+  });
+});

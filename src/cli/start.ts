@@ -45,6 +45,7 @@ export function start(extraArgs: string[]): void {
   }
   console.log(`Starting ${jupyter.command} ${jupyter.args.join(" ")}`);
   const child = spawn(jupyter.command, jupyter.args, { stdio: "inherit" });
-  process.on("SIGINT", () => child.kill("SIGINT"));
+  // Jupyter shuts down cleanly on SIGTERM; pass both signals on so no server outlives this command.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", (code) => process.exit(code ?? 0));
 }
