@@ -35,3 +35,22 @@ export { str } from "./format/str";
 export type { StrOptions } from "./format/str";
 export { tensorHtml, showTensor, Html } from "./format/tensor_html";
 export type { TensorHtmlOptions } from "./format/tensor_html";
+
+export { imshow, imageFigure } from "./image/imshow";
+export type { ImshowOptions } from "./image/imshow";
+export { imageGrid, imageGridFigure, featureMaps, featureMapsFigure, filters, filtersFigure } from "./image/grid";
+export type { GridOptions } from "./image/grid";
+export { Figure } from "./image/figure";
+export { colormapNames } from "./image/colormap";
+export type { ColormapName } from "./image/colormap";
+export type { RasterOptions } from "./image/raster";
+export { pixelTable } from "./format/tensor_html";
+
+export { historySpec, historySummary } from "./charts/history";
+export type { HistoryLike, HistoryOptions } from "./charts/history";
+export { plotHistory, liveTraining, LiveTraining, progressLine } from "./charts/live";
+export type { LiveTrainingOptions } from "./charts/live";
+export { activationSpec, plotActivations, activationNames, probabilitiesSpec, plotProbabilities, confusionMatrixSpec, plotConfusionMatrix } from "./charts/figures";
+export type { ActivationName, ActivationOptions, ProbabilitiesOptions, ConfusionOptions } from "./charts/figures";
+export { Chart, chart, showChart, renderSvg, vegaLiteMime } from "./charts/render";
+export type { ChartOptions } from "./charts/render";

@@ -7,7 +7,7 @@ import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { messages } from "../messages";
 import { installKernelSpec, kernelSpecDir } from "./kernelspec";
-import { packageRoot } from "./link";
+import { linkSelf, packageRoot } from "./link";
 
 /** The first executable called `name` on PATH. */
 export function which(name: string, path = process.env["PATH"] ?? ""): string | null {
@@ -36,6 +36,7 @@ export function jupyterCommand(extraArgs: string[] = [], root = packageRoot): { 
 }
 
 export function start(extraArgs: string[]): void {
+  linkSelf();
   const { dir, changed } = installKernelSpec();
   console.log(changed ? `Registered the Jupyter kernel "TypeScript (deepdeck)" in ${dir}` : `Jupyter kernel "TypeScript (deepdeck)": ${kernelSpecDir()}`);
   const jupyter = jupyterCommand(extraArgs);

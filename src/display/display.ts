@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { describe } from "../messages";
 import { isDisplayable, toWire, type Displayable, type MimeBundle } from "./bundle";
-import { sendToTslab, type DisplayMessage } from "../tslab/display_adapter";
+import { inTslabKernel, sendToTslab, type DisplayMessage } from "../tslab/display_adapter";
 
 /** Where display messages go. The default sends them to tslab, or prints the text outside a kernel. */
 export type DisplaySink = (message: DisplayMessage, update: boolean) => void;
@@ -24,6 +24,11 @@ export function setDisplaySink(next?: DisplaySink): DisplaySink {
   const previous = sink;
   sink = next ?? defaultSink;
   return previous;
+}
+
+/** Whether displays reach a front-end (a tslab kernel, or a sink set by {@link setDisplaySink}) rather than the console. */
+export function hasDisplayFrontEnd(): boolean {
+  return sink !== defaultSink || inTslabKernel();
 }
 
 /** What {@link display} accepts: a displayable object, a MIME bundle, or a string shown as text. */

@@ -133,3 +133,13 @@ export function tensorHtml(x: tf.Tensor, options: TensorHtmlOptions = {}): Html 
 export function showTensor(x: tf.Tensor, options: TensorHtmlOptions = {}): void {
   display(tensorHtml(x, options));
 }
+
+/**
+ * The course's "pixel values of one digit" figure: a 2-D image tensor (or `slice` of a batch) as a
+ * table of numbers on grey cells, darker for more ink.
+ *
+ * @example dd.pixelTable(mnist.train.x, { slice: [4] })
+ */
+export function pixelTable(x: tf.Tensor, options: Omit<TensorHtmlOptions, "shade"> = {}): void {
+  display(tensorHtml(x, { ...options, shade: true }));
+}

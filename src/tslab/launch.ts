@@ -5,6 +5,7 @@
  * by absolute path, and never a tslab found near the notebook.
  */
 import { dirname, join } from "node:path";
+import { linkSelf } from "../cli/link";
 import { patchTslabHandler } from "./kernel_patches";
 
 function argValue(name: string): string {
@@ -15,6 +16,13 @@ function argValue(name: string): string {
     process.exit(2);
   }
   return value;
+}
+
+// `npm install <package>` prunes the link that lets notebooks import "deepdeck"; restore it.
+try {
+  linkSelf();
+} catch (e) {
+  console.error(`deepdeck kernel: could not link the package into node_modules: ${(e as Error).message}`);
 }
 
 const tslabDir = dirname(require.resolve("tslab/package.json"));

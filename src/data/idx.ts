@@ -1,0 +1,92 @@
+/**
+ * The IDX format of MNIST and Fashion-MNIST (big-endian header: two zero bytes, a type code, the number
+ * of dimensions, each dimension as uint32; then the values), raw or gzip-compressed.
+ */
+import { gunzipSync } from "node:zlib";
+
+/** The element types IDX files can hold, by their type code. */
+const idxTypes: Record<number, { name: string; bytes: number }> = {
+  0x08: { name: "uint8", bytes: 1 },
+  0x09: { name: "int8", bytes: 1 },
+  0x0b: { name: "int16", bytes: 2 },
+  0x0c: { name: "int32", bytes: 4 },
+  0x0d: { name: "float32", bytes: 4 },
+  0x0e: { name: "float64", bytes: 8 },
+};
+
+/** The contents of an IDX file: its shape and values (uint8 files keep their bytes, without a copy). */
+export interface IdxArray {
+  type: string;
+  shape: number[];
+  data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+}
+
+/** Whether bytes start with the gzip magic number. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Decompress gzip bytes, naming the file when they are damaged. */
+export function gunzip(bytes: Uint8Array, file: string): Uint8Array {
+  try {
+    return gunzipSync(bytes);
+  } catch (e) {
+    throw new Error(`${file} is not a valid gzip file (${(e as Error).message}); delete it and load again, or replace it with a good copy.`);
+  }
+}
+
+/** Parse an IDX file's bytes (gzip-compressed or raw). `file` names it in errors. */
+export function parseIdx(input: Uint8Array, file: string): IdxArray {
+  const bytes = isGzip(input) ? gunzip(input, file) : input;
+  if (bytes.length < 4) throw new Error(`${file} is too short to be an IDX file (${bytes.length} bytes).`);
+  if (bytes[0] !== 0 || bytes[1] !== 0) {
+    throw new Error(`${file} is not an IDX file: it starts with bytes ${hex(bytes[0]!)} ${hex(bytes[1]!)} where IDX files have 00 00 (is it damaged, or another format?).`);
+  }
+  const type = idxTypes[bytes[2]!];
+  if (!type) throw new Error(`${file} has unknown IDX type code ${hex(bytes[2]!)} (known: ${Object.keys(idxTypes).map((k) => hex(Number(k))).join(", ")}).`);
+  const rank = bytes[3]!;
+  const headerBytes = 4 + 4 * rank;
+  if (bytes.length < headerBytes) throw new Error(`${file} is truncated inside its header (${bytes.length} bytes, header needs ${headerBytes}).`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
+  const count = shape.reduce((a, b) => a * b, 1);
+  const expected = headerBytes + count * type.bytes;
+  if (bytes.length !== expected) {
+    const what = bytes.length < expected ? "is truncated" : "has extra bytes";
+    throw new Error(`${file} ${what}: its header says [${shape.join(", ")}] ${type.name} (${expected} bytes), but it has ${bytes.length} bytes.`);
+  }
+  const body = bytes.subarray(headerBytes);
+  return { type: type.name, shape, data: typedValues(type.name, body, count, view, headerBytes) };
+}
+
+function typedValues(type: string, body: Uint8Array, count: number, view: DataView, offset: number): IdxArray["data"] {
+  switch (type) {
+    case "uint8":
+      return body;
+    case "int8":
+      return new Int8Array(body.buffer, body.byteOffset, count);
+    default: {
+      // Multi-byte IDX values are big-endian; read them one by one.
+      const out = type === "int16" ? new Int16Array(count) : type === "int32" ? new Int32Array(count) : type === "float32" ? new Float32Array(count) : new Float64Array(count);
+      for (let i = 0; i < count; i++) {
+        out[i] =
+          type === "int16" ? view.getInt16(offset + 2 * i) : type === "int32" ? view.getInt32(offset + 4 * i) : type === "float32" ? view.getFloat32(offset + 4 * i) : view.getFloat64(offset + 8 * i);
+      }
+      return out;
+    }
+  }
+}
+
+/** Encode an IDX file (used by tests and tools to write small fixtures). */
+export function encodeIdx(shape: number[], data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(4 + 4 * shape.length + data.length);
+  out.set([0, 0, 0x08, shape.length]);
+  const view = new DataView(out.buffer);
+  shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
+  out.set(data, 4 + 4 * shape.length);
+  return out;
+}
+
+function hex(b: number): string {
+  return b.toString(16).padStart(2, "0");
+}

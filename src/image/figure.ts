@@ -1,0 +1,39 @@
+/** A rendered figure: PNG bytes (every front-end), an SVG when it has text, and a one-line description. */
+import { renameSync, writeFileSync } from "node:fs";
+import { inspect } from "node:util";
+import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display/bundle";
+
+export class Figure implements Displayable {
+  constructor(
+    /** The figure as PNG bytes. */
+    readonly png: Uint8Array,
+    /** Width and height of the PNG in pixels. */
+    readonly width: number,
+    readonly height: number,
+    /** What the figure shows, for text-only front-ends. */
+    readonly description: string,
+    /** The figure as SVG, when it has text (titles, colorbars). */
+    readonly svg?: string,
+  ) {}
+
+  toMimeBundle(): MimeBundle {
+    const bundle: MimeBundle = { "image/png": this.png, "text/plain": this.description };
+    if (this.svg) bundle["image/svg+xml"] = this.svg;
+    return bundle;
+  }
+
+  /** Write the figure to `path` (`.png` or `.svg`), through a temporary file and a rename. */
+  save(path: string): void {
+    const svg = path.toLowerCase().endsWith(".svg");
+    if (!svg && !path.toLowerCase().endsWith(".png")) throw new Error(`Figure.save: path must end in .png or .svg, received ${JSON.stringify(path)}.`);
+    if (svg && !this.svg) throw new Error("Figure.save: this figure has no SVG form (it has no text); save it as .png.");
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, svg ? this.svg! : this.png);
+    renameSync(tmp, path);
+  }
+
+  [inspect.custom](): string {
+    return this.description;
+  }
+}
+addJupyterDisplay(Figure.prototype);
