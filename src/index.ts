@@ -54,3 +54,13 @@ export { activationSpec, plotActivations, activationNames, probabilitiesSpec, pl
 export type { ActivationName, ActivationOptions, ProbabilitiesOptions, ConfusionOptions } from "./charts/figures";
 export { Chart, chart, showChart, renderSvg, vegaLiteMime } from "./charts/render";
 export type { ChartOptions } from "./charts/render";
+
+import { datasetCacheDir, fashionMnist, fashionMnistClasses, mnist } from "./data/datasets";
+/**
+ * The course's datasets, as Keras's `dataset_mnist()` and `dataset_fashion_mnist()`.
+ *
+ * @example const { train, test } = await dd.datasets.mnist();
+ */
+export const datasets = { mnist, fashionMnist, fashionMnistClasses, cacheDir: datasetCacheDir } as const;
+export type { Dataset, DatasetOptions, Split } from "./data/datasets";
+export { toCategorical, arrayReshape, sampleSlice, batch } from "./data/convenience";

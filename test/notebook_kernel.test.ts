@@ -3,16 +3,11 @@
  * Needs Debian's jupyter-notebook and python3-nbclient (.ci/run installs them); DEEPDECK_SKIP_JUPYTER=1 opts out.
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
-import { installKernelSpec } from "../src/cli/kernelspec";
-import { cellText, executeNotebook, findPython, makeNotebook, type ExecuteResult } from "../src/executor/execute";
-
-const skip = process.env["DEEPDECK_SKIP_JUPYTER"] === "1" ? "DEEPDECK_SKIP_JUPYTER=1" : false;
-const dataDir = mkdtempSync(join(tmpdir(), "deepdeck-jupyter-"));
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+import { before, describe, test } from "node:test";
+import { cellText, type ExecuteResult } from "../src/executor/execute";
+import { runCells, skipJupyter as skip } from "./support/jupyter";
 
 const cells = [
   'import * as dd from "deepdeck";\nimport * as tf from "@tensorflow/tfjs";\nconst report = await dd.ready();\nreport',
@@ -28,19 +23,17 @@ const cells = [
 
 describe("the deepdeck kernel in Jupyter", { skip }, () => {
   let run: ExecuteResult;
+  const link = join(__dirname, "..", "node_modules", "deepdeck");
   before(() => {
-    try {
-      findPython();
-    } catch (e) {
-      throw new Error(`${(e as Error).message}\n(Or set DEEPDECK_SKIP_JUPYTER=1 to skip the Jupyter tests.)`);
-    }
-    installKernelSpec({ dataDir });
-    run = executeNotebook(makeNotebook(cells), { allowErrors: true, timeout: 120, cwd: join(__dirname, "..", "notebooks"), env: { ...process.env, JUPYTER_DATA_DIR: dataDir } });
+    // `npm install <package>` removes this link; the kernel must put it back before the first import.
+    rmSync(link, { force: true });
+    run = runCells(cells, {}, 120);
   });
   const out = (i: number) => run.notebook.cells[i]!;
 
   test("imports deepdeck by name, with types, and reports the backend", () => {
     assert.equal(run.error, null);
+    assert.ok(existsSync(join(link, "package.json")), "the kernel restored node_modules/deepdeck");
     assert.match(cellText(out(0)), /^TensorFlow.js backend: (wasm|tensorflow|cpu) /);
     assert.doesNotMatch(cellText(out(0), "stderr"), /Cannot find module/);
   });

@@ -119,7 +119,7 @@ export function probabilitiesSpec(probabilities: tf.Tensor | ArrayLike<number>, 
   const names = options.classNames ?? p.map((_, i) => String(i));
   if (names.length !== p.length) throw new RangeError(`${fn}: option classNames has ${names.length} names for ${p.length} classes.`);
   const predicted = p.indexOf(Math.max(...p));
-  const values = p.map((prob, i) => ({ class: names[i], probability: prob, role: i === options.trueClass ? (i === predicted ? "predicted, true" : "true") : i === predicted ? "predicted" : "other" }));
+  const values = p.map((prob, i) => ({ class: names[i], probability: Number(prob.toPrecision(6)), role: i === options.trueClass ? (i === predicted ? "predicted, true" : "true") : i === predicted ? "predicted" : "other" }));
   return {
     $schema: schema,
     background: "white",

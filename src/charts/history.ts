@@ -124,11 +124,20 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
   } as TopLevelSpec;
 }
 
-/** The last epoch in one line, Keras style: `epoch 30/30 - loss: 0.0612 - accuracy: 0.9810 - val_loss: ...`. */
+/** Metrics as Keras 3 prints them: `acc` named `accuracy`, sorted by name (so `val_` ones come last), 4 decimals. */
+export function formatMetrics(logs: Record<string, number>): string[] {
+  return Object.entries(logs)
+    .filter(([k]) => k !== "batch" && k !== "size")
+    .map(([k, v]) => [k === "acc" ? "accuracy" : k === "val_acc" ? "val_accuracy" : k, v] as const)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}: ${Number.isFinite(v) ? v.toFixed(4) : "nan"}`);
+}
+
+/** The last epoch in one line, Keras style: `epoch 30/30 - accuracy: 0.9810 - loss: 0.0612 - val_accuracy: ...`. */
 export function historySummary(history: HistoryLike, planned?: number): string {
   const table = historyTable("historySummary", history);
   const n = table.epochs.length;
   if (n === 0) return "no epochs yet";
-  const parts = [...table.series.entries()].map(([k, v]) => `${k === "acc" ? "accuracy" : k === "val_acc" ? "val_accuracy" : k}: ${Number.isFinite(v[n - 1]!) ? v[n - 1]!.toFixed(4) : "nan"}`);
-  return [`epoch ${table.epochs[n - 1]}/${planned ?? table.epochs[n - 1]}`, ...parts].join(" - ");
+  const last = Object.fromEntries([...table.series.entries()].map(([k, v]) => [k, v[n - 1]!]));
+  return [`epoch ${table.epochs[n - 1]}/${planned ?? table.epochs[n - 1]}`, ...formatMetrics(last)].join(" - ");
 }

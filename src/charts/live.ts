@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { hasDisplayFrontEnd, newDisplay, type DisplayHandle } from "../display/display";
 import { checkKnownKeys, integer } from "../options";
-import { historySpec, historySummary, type HistoryOptions } from "./history";
+import { formatMetrics, historySpec, historySummary, type HistoryOptions } from "./history";
 import { chart, showChart, type ChartOptions } from "./render";
 
 type Logs = Record<string, unknown>;
@@ -38,10 +38,7 @@ export function progressLine(p: { step: number; steps: number; elapsedMs: number
   const perStep = p.step > 0 ? p.elapsedMs / p.step : 0;
   const time = p.done ? `${formatDuration(p.elapsedMs)} ${Math.round(perStep)}ms/step` : `${formatDuration(perStep * (p.steps - p.step))} left`;
   const counter = `${String(p.step).padStart(String(p.steps).length)}/${p.steps}`;
-  const metrics = Object.entries(p.logs)
-    .filter(([k]) => k !== "batch" && k !== "size")
-    .map(([k, v]) => `${k === "acc" ? "accuracy" : k === "val_acc" ? "val_accuracy" : k}: ${Number.isFinite(v) ? v.toFixed(4) : "nan"}`);
-  return [`${counter} ${bar} ${time}`, ...metrics].join(" - ");
+  return [`${counter} ${bar} ${time}`, ...formatMetrics(p.logs)].join(" - ");
 }
 
 /** Options of {@link liveTraining}. */
