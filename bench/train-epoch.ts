@@ -7,9 +7,8 @@
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
+import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
-
-const tf = dd.tf;
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
 
 interface ModelSpec {

@@ -64,3 +64,9 @@ import { datasetCacheDir, fashionMnist, fashionMnistClasses, mnist } from "./dat
 export const datasets = { mnist, fashionMnist, fashionMnistClasses, cacheDir: datasetCacheDir } as const;
 export type { Dataset, DatasetOptions, Split } from "./data/datasets";
 export { toCategorical, arrayReshape, sampleSlice, batch } from "./data/convenience";
+
+export { saveModel, loadModel } from "./models/tfjs_files";
+export type { SaveModelOptions, SavedModelInfo } from "./models/tfjs_files";
+export { loadKeras } from "./models/keras_load";
+export type { LoadKerasOptions } from "./models/keras_load";
+export { saveKeras } from "./models/keras_save";

@@ -38,8 +38,8 @@ async function grads(backend: string, c: Case, reference: boolean): Promise<{ dx
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const out = tf.tidy(() => {
-    const x = tf.randomNormal(c.x, 0, 1, "float32", 1);
-    const f = tf.randomNormal(c.f, 0, 1, "float32", 2);
+    const x = tf.randomNormal(c.x, 0, 1, "float32", 1) as tf.Tensor4D;
+    const f = tf.randomNormal(c.f, 0, 1, "float32", 2) as tf.Tensor4D;
     const dil = c.dilations ?? [1, 1];
     // The reference for dilated convs writes the dilation into the filter and uses stock dilation-1 gradients.
     const conv = (xx: tf.Tensor4D, ff: tf.Tensor4D) =>
@@ -106,7 +106,7 @@ describe("the course's convnet trains on wasm", () => {
     const x = tf.randomUniform([16, 28, 28, 1], 0, 1, "float32", 4);
     const y = tf.oneHot(tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5], "int32"), 10);
     await model.trainOnBatch(x, y);
-    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    const weights = model.getWeights().map((w: tf.Tensor) => w.dataSync() as Float32Array);
     model.dispose();
     tf.dispose([x, y]);
     return weights;

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { installKernelSpec, jupyterDataDir, kernelSpec, kernelSpecDir } from "../src/cli/kernelspec";
+import { which } from "../src/cli/start";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-kernelspec-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -82,8 +83,6 @@ describe("the deepdeck command", () => {
 
 describe("npm start", { skip: process.env["DEEPDECK_SKIP_JUPYTER"] === "1" ? "DEEPDECK_SKIP_JUPYTER=1" : false }, () => {
   test("starts Jupyter on 127.0.0.1 with a token, in notebooks/, with the deepdeck kernel registered", async () => {
-    const { spawn } = await import("node:child_process");
-    const { which } = await import("../src/cli/start");
     assert.ok(which("jupyter-lab") || which("jupyter-notebook"), "Jupyter is not installed: sudo apt-get install jupyter-notebook (or set DEEPDECK_SKIP_JUPYTER=1)");
     const jd = join(scratch, "start-real");
     const port = 20000 + (process.pid % 20000);

@@ -18,6 +18,7 @@ const cells = [
     "const history = await model.fit(x, y, { epochs: 3, batchSize: 64, validationSplit: 0.2, callbacks: [dd.liveTraining()] });",
   ].join("\n"),
   "await dd.plotHistory(history)",
+  'import * as os from "os";\nimport * as path from "path";\nconst file = path.join(os.tmpdir(), `deepdeck-nb-${process.pid}.h5`);\nawait dd.saveKeras(model, file);\nconst back = await dd.loadKeras(file);\n`${back.layers.length} layers, same: ${tf.equal(back.predict(x.slice(0, 5)) as tf.Tensor, model.predict(x.slice(0, 5)) as tf.Tensor).all().dataSync()[0]}`',
 ];
 
 describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () => {
@@ -55,6 +56,9 @@ describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () =>
     const chart = msgs.filter((m) => m.mime_types?.includes("application/vnd.vegalite.v5+json"));
     assert.ok(chart.length >= 4, "the chart after each of 3 epochs and at the end");
     assert.deepEqual(chart.at(-1)!.mime_types, ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
+  });
+  test("a model saved as Keras HDF5 loads back in the notebook", () => {
+    assert.equal(cellText(run.notebook.cells[6]!), "2 layers, same: 1\n");
   });
   test("the history chart is a Vega-Lite bundle with image fallbacks", () => {
     assert.deepEqual(types(5), ["application/vnd.vegalite.v5+json image/png image/svg+xml text/plain"]);

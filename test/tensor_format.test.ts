@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import { inspect } from "node:util";
 import { formatValues, floatFormatter, summaryIndices } from "../src/format/tensor_format";
 import { matchSnapshot } from "./support/snapshot";
 import { dd, noLeaks, tf } from "./support/tf";
@@ -96,19 +97,16 @@ describe("formatTensor (snapshot cases)", () => {
 
 describe("console.log and util.inspect of tensors", () => {
   test("a tensor logs as its formatted text", async () => {
-    const { inspect } = await import("node:util");
     const x = tf.tensor2d([[1, 2], [3, 4]], undefined, "int32");
     assert.equal(inspect(x), "Tensor int32 [2, 2]\n[[1, 2],\n [3, 4]]");
     x.dispose();
   });
   test("nested in an object, a tensor is one line", async () => {
-    const { inspect } = await import("node:util");
     const x = tf.tensor1d([5, 0, 4], "int32");
     assert.equal(inspect({ y: x }), "{ y: int32 [3] 5 0 4 }");
     x.dispose();
   });
   test("a disposed tensor says it is disposed instead of throwing", async () => {
-    const { inspect } = await import("node:util");
     const x = tf.tensor1d([1, 2]);
     x.dispose();
     assert.equal(inspect(x), "Tensor float32 [2] (disposed)");

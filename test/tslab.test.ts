@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, test } from "node:test";
+import { inTslabKernel, sendToTslab } from "../src/tslab/display_adapter";
 
 const tslabDir = dirname(require.resolve("tslab/package.json"));
 const jupyterJs = join(tslabDir, "dist", "jupyter.js");
@@ -29,8 +30,7 @@ describe("tslab internals deepdeck relies on", () => {
     assert.equal(typeof main.startKernel, "function");
     assert.match(main.startKernel.toString(), /enableFindLocal/);
   });
-  test("the display adapter finds tslab only once it runs a cell", async () => {
-    const { sendToTslab, inTslabKernel } = await import("../src/tslab/display_adapter");
+  test("the display adapter finds tslab only once it runs a cell", () => {
     const mod = require(jupyterJs);
     assert.equal(inTslabKernel(), false);
     const sent: unknown[] = [];

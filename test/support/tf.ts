@@ -1,8 +1,8 @@
 /** The TensorFlow.js instance the package uses, on the backend the tests ask for (DEEPDECK_BACKEND). */
+import * as tf from "@tensorflow/tfjs";
 import * as dd from "../../src/index";
 
-export const tf = dd.tf;
-export { dd };
+export { dd, tf };
 
 /** Run `fn` and assert it leaves no tensor behind. */
 export async function noLeaks<T>(fn: () => T | Promise<T>): Promise<T> {

@@ -1,0 +1,260 @@
+/**
+ * Loading models saved by Keras, tf.keras and R keras: HDF5 files (Keras 2, and Keras 3's legacy h5)
+ * and Keras 3 `.keras` zips (config.json + model.weights.h5). Layers are matched by name, never by the
+ * HDF5 group order (alphabetical, so dense_10 comes before dense_2).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { unzipSync } from "fflate";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe } from "../messages";
+import { h5, stringAttr, stringsAttr, type H5Dataset, type H5Group } from "./hdf5";
+import { normaliseKerasConfig } from "./keras_config";
+
+/** Options of {@link loadKeras}. */
+export interface LoadKerasOptions {
+  /** Load only weights into this model (for weights-only files, or to reuse an architecture you built). */
+  model?: tf.LayersModel;
+  /** Compile the model with the file's training config (optimizer, loss, metrics) when it has one. Default true. */
+  compile?: boolean;
+}
+
+type Node = H5Group;
+const fn = "loadKeras";
+
+function child(group: Node, name: string): H5Group | H5Dataset | null {
+  try {
+    return (group.get(name) as H5Group | H5Dataset | null) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function isDataset(v: unknown): v is H5Dataset {
+  return !!v && typeof (v as H5Dataset).shape !== "undefined" && typeof (v as { keys?: unknown }).keys !== "function";
+}
+
+function toTensor(ds: H5Dataset, what: string): tf.Tensor {
+  const value = ds.value as unknown;
+  const shape = (ds.shape ?? []) as number[];
+  if (value instanceof Float32Array) return tf.tensor(value, shape, "float32");
+  if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array || value instanceof Int16Array) return tf.tensor(Float32Array.from(value as ArrayLike<number>), shape, "float32");
+  if (typeof value === "number") return tf.scalar(value);
+  throw new Error(`${fn}: weight ${what} has a type deepdeck cannot read (${ds.dtype}).`);
+}
+
+/** A weight named in weight_names: stored at that path, with or without Keras 2's ":0" suffix. */
+function findWeight(group: Node, name: string): H5Dataset | null {
+  for (const candidate of [name, name.replace(/:0$/, ""), `${name}:0`]) {
+    const hit = child(group, candidate);
+    if (isDataset(hit)) return hit;
+  }
+  return null;
+}
+
+function assign(layer: tf.layers.Layer, values: tf.Tensor[], where: string): void {
+  const expected = layer.weights;
+  if (expected.length !== values.length) {
+    throw new Error(`${fn}: layer ${JSON.stringify(layer.name)} (${layer.getClassName()}) has ${expected.length} weights but ${where} holds ${values.length}.`);
+  }
+  expected.forEach((w, i) => {
+    if (w.shape.join(",") !== values[i]!.shape.join(",")) {
+      throw new Error(`${fn}: weight ${w.name} of layer ${JSON.stringify(layer.name)} has shape [${w.shape.join(", ")}] but ${where} holds [${values[i]!.shape.join(", ")}].`);
+    }
+  });
+  layer.setWeights(values);
+}
+
+const weighted = (model: tf.LayersModel) => model.layers.filter((l) => l.weights.length > 0);
+
+/** Keras 2 / legacy h5 weights: `layer_names` on the group, `weight_names` on each layer group. */
+function loadH5Weights(model: tf.LayersModel, root: Node): void {
+  const names = stringsAttr(root, "layer_names");
+  if (!names) throw new Error(`${fn}: the file has no layer_names attribute; it is not a Keras weights file.`);
+  const stored = names.map((name) => {
+    const group = child(root, name) as Node | null;
+    const weightNames = group ? (stringsAttr(group, "weight_names") ?? []) : [];
+    return { name, group, weightNames };
+  });
+  const withWeights = stored.filter((s) => s.weightNames.length > 0);
+  const byName = new Map(model.layers.map((l) => [l.name, l]));
+  const targets = weighted(model);
+  const matchByName = withWeights.every((s) => byName.has(s.name));
+  if (!matchByName && withWeights.length !== targets.length) {
+    throw new Error(`${fn}: the file has weights for ${withWeights.length} layers (${withWeights.map((s) => s.name).join(", ")}) but the model has ${targets.length} layers with weights, and their names differ.`);
+  }
+  const disposables: tf.Tensor[] = [];
+  try {
+    withWeights.forEach((s, i) => {
+      const layer = matchByName ? byName.get(s.name)! : targets[i]!;
+      const values = s.weightNames.map((w) => {
+        const ds = findWeight(s.group!, w);
+        if (!ds) throw new Error(`${fn}: weight ${JSON.stringify(w)} of layer ${JSON.stringify(s.name)} is listed in weight_names but not stored in the file.`);
+        const t = toTensor(ds, `${s.name}/${w}`);
+        disposables.push(t);
+        return t;
+      });
+      assign(layer, values, `the file's group ${JSON.stringify(s.name)}`);
+    });
+  } finally {
+    tf.dispose(disposables);
+  }
+}
+
+/** Natural order of Keras's automatic names: dense, dense_1, dense_2, ..., dense_10. */
+function naturalOrder(a: string, b: string): number {
+  const split = (s: string) => /^(.*?)(?:_(\d+))?$/.exec(s)!;
+  const [, pa, na] = split(a);
+  const [, pb, nb] = split(b);
+  return pa === pb ? Number(na ?? -1) - Number(nb ?? -1) : 0;
+}
+
+/** Keras 3 weights: layers/<name>/vars/0, 1, ... (or _layer_checkpoint_dependencies/... in Keras 3.0). */
+function loadKeras3Weights(model: tf.LayersModel, file: Node): void {
+  const container = (child(file, "layers") ?? child(file, "_layer_checkpoint_dependencies")) as Node | null;
+  if (!container) throw new Error(`${fn}: model.weights.h5 has no "layers" group; it is not a Keras 3 weights file.`);
+  const groups = (container.keys() as string[]).map((key) => {
+    const g = container.get(key) as Node;
+    const vars = child(g, "vars") as Node | null;
+    const count = vars ? (vars.keys() as string[]).length : 0;
+    return { key, group: g, vars, count, storedName: stringAttr(g, "name") };
+  });
+  const unused = new Set(groups.filter((g) => g.count > 0));
+  const targets = weighted(model);
+  const ordered = [...unused].sort((a, b) => naturalOrder(a.key, b.key));
+  const disposables: tf.Tensor[] = [];
+  try {
+    targets.forEach((layer, i) => {
+      const hit = [...unused].find((g) => g.key === layer.name) ?? [...unused].find((g) => g.storedName === layer.name) ?? ordered.filter((g) => unused.has(g))[0];
+      if (!hit || !unused.has(hit)) throw new Error(`${fn}: no weights in the file for layer ${JSON.stringify(layer.name)} (#${i}).`);
+      unused.delete(hit);
+      const values = Array.from({ length: hit.count }, (_, k) => {
+        const ds = child(hit.vars!, String(k));
+        if (!isDataset(ds)) throw new Error(`${fn}: layers/${hit.key}/vars/${k} is missing.`);
+        const t = toTensor(ds, `${hit.key}/vars/${k}`);
+        disposables.push(t);
+        return t;
+      });
+      assign(layer, values, `the file's group layers/${hit.key}`);
+    });
+  } finally {
+    tf.dispose(disposables);
+  }
+}
+
+const lossNames: Record<string, string> = {
+  categorical_crossentropy: "categoricalCrossentropy",
+  sparse_categorical_crossentropy: "sparseCategoricalCrossentropy",
+  binary_crossentropy: "binaryCrossentropy",
+  mean_squared_error: "meanSquaredError",
+  mse: "meanSquaredError",
+  mean_absolute_error: "meanAbsoluteError",
+  mae: "meanAbsoluteError",
+};
+
+/** Compile from a Keras training_config (optimizer, loss, metrics) when tfjs has them all; report whether it did. */
+export function compileFromTrainingConfig(model: tf.LayersModel, config: Record<string, unknown>): boolean {
+  const opt = config["optimizer_config"] as { class_name?: string; config?: Record<string, unknown> } | undefined;
+  const lossRaw = config["loss"];
+  const loss = typeof lossRaw === "string" ? lossNames[lossRaw] ?? lossRaw : undefined;
+  if (!opt?.class_name || !loss) return false;
+  const c = opt.config ?? {};
+  const lr = Number(c["learning_rate"] ?? c["lr"] ?? NaN);
+  const rate = Number.isFinite(lr) ? lr : undefined;
+  const name = opt.class_name.toLowerCase();
+  let optimizer: tf.Optimizer;
+  if (name === "adam") optimizer = tf.train.adam(rate ?? 0.001, Number(c["beta_1"] ?? 0.9), Number(c["beta_2"] ?? 0.999), Number(c["epsilon"] ?? 1e-7));
+  else if (name === "sgd") optimizer = Number(c["momentum"] ?? 0) > 0 ? tf.train.momentum(rate ?? 0.01, Number(c["momentum"])) : tf.train.sgd(rate ?? 0.01);
+  else if (name === "rmsprop") optimizer = tf.train.rmsprop(rate ?? 0.001, Number(c["rho"] ?? 0.9), Number(c["momentum"] ?? 0), Number(c["epsilon"] ?? 1e-7));
+  else return false;
+  const metricsRaw = config["metrics"];
+  const metrics = (Array.isArray(metricsRaw) ? metricsRaw.flat() : []).map((m) => (typeof m === "string" ? (m === "acc" ? "accuracy" : m) : (m as { config?: { name?: string } })?.config?.name ?? "")).filter((m) => m === "accuracy");
+  model.compile({ optimizer, loss, metrics });
+  return true;
+}
+
+function buildModel(config: unknown): Promise<tf.LayersModel> {
+  const topology = normaliseKerasConfig(config as never);
+  return tf.models.modelFromJSON({ modelTopology: topology } as never);
+}
+
+async function loadH5(path: string, options: LoadKerasOptions): Promise<tf.LayersModel> {
+  const H5 = await h5();
+  const file = new H5.File(path, "r");
+  try {
+    const modelConfig = stringAttr(file as unknown as Node, "model_config");
+    let model = options.model;
+    if (!model) {
+      if (!modelConfig) throw new Error(`${fn}: ${path} holds only weights (no model_config); build the model and pass it: dd.loadKeras(path, { model }).`);
+      model = await buildModel(JSON.parse(modelConfig));
+    }
+    const weightsRoot = (child(file as unknown as Node, "model_weights") as Node | null) ?? (file as unknown as Node);
+    loadH5Weights(model, weightsRoot);
+    const training = stringAttr(file as unknown as Node, "training_config");
+    if (!options.model && options.compile !== false && training) compileFromTrainingConfig(model, JSON.parse(training));
+    return model;
+  } finally {
+    file.close();
+  }
+}
+
+async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf.LayersModel> {
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(readFileSync(path));
+  } catch (e) {
+    throw new Error(`${fn}: ${path} is not a valid .keras (zip) file: ${(e as Error).message}`);
+  }
+  const weights = entries["model.weights.h5"];
+  if (!weights) throw new Error(`${fn}: ${path} has no model.weights.h5; files in it: ${Object.keys(entries).join(", ")}.`);
+  let model = options.model;
+  let config: Record<string, unknown> | undefined;
+  if (!model) {
+    const configBytes = entries["config.json"];
+    if (!configBytes) throw new Error(`${fn}: ${path} has no config.json.`);
+    config = JSON.parse(new TextDecoder().decode(configBytes));
+    model = await buildModel(config);
+  }
+  // h5wasm reads files from disk; the weights come out of the zip into a private temporary folder.
+  const dir = mkdtempSync(join(tmpdir(), "deepdeck-keras-"));
+  try {
+    const file = join(dir, "model.weights.h5");
+    writeFileSync(file, weights);
+    const H5 = await h5();
+    const f = new H5.File(file, "r");
+    try {
+      loadKeras3Weights(model, f as unknown as Node);
+    } finally {
+      f.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const compileConfig = config?.["compile_config"] as Record<string, unknown> | undefined;
+  if (compileConfig && options.compile !== false) {
+    const optimizer = compileConfig["optimizer"] as { class_name?: string; config?: Record<string, unknown> } | undefined;
+    compileFromTrainingConfig(model, { ...compileConfig, optimizer_config: optimizer });
+  }
+  return model;
+}
+
+/**
+ * Load a model saved by Keras (`model.save("x.h5")`, `model.save("x.keras")`) or R keras
+ * (`save_model_hdf5`). With `{ model }`, load only the weights into that model.
+ *
+ * @example const model = await dd.loadKeras("mnist_model.h5");
+ */
+export async function loadKeras(path: string, options: LoadKerasOptions = {}): Promise<tf.LayersModel> {
+  if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: path must be a file path, received ${describe(path)}.`);
+  if (!existsSync(path)) throw new Error(`${fn}: ${path} does not exist.`);
+  if (options.model !== undefined && !(options.model instanceof tf.LayersModel)) throw new TypeError(`${fn}: option model must be a tf.LayersModel, received ${describe(options.model)}.`);
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".keras")) return loadKerasZip(path, options);
+  if (lower.endsWith(".h5") || lower.endsWith(".hdf5") || lower.endsWith(".weights.h5")) {
+    const head = readFileSync(path).subarray(0, 8);
+    if (!(head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46)) throw new Error(`${fn}: ${path} is not an HDF5 file (no \\x89HDF signature).`);
+    return loadH5(path, options);
+  }
+  throw new Error(`${fn}: ${path} should end in .h5, .hdf5 or .keras.`);
+}

@@ -1,0 +1,154 @@
+/**
+ * Saving and loading models in TensorFlow.js's own format (model.json + weight shards) on disk, on
+ * every backend: tfjs's `file://` handler comes only with tfjs-node, so deepdeck has its own IO handler.
+ * Writes go to a temporary folder that replaces the target in one rename.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { describe } from "../messages";
+
+const shardBytes = 4 * 1024 * 1024;
+
+/** Options of {@link saveModel}. */
+export interface SaveModelOptions {
+  /** Also save the optimizer's state (Adam's moments...), to resume training exactly. Default true. */
+  includeOptimizer?: boolean;
+}
+
+/** What {@link saveModel} wrote. */
+export interface SavedModelInfo {
+  dir: string;
+  files: string[];
+  bytes: number;
+}
+
+function concatWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
+  if (data === undefined) return new ArrayBuffer(0);
+  return tf.io.CompositeArrayBuffer.join(data);
+}
+
+/** Replace `target` with the folder `tmp` in one rename (moving an old folder aside first). */
+function replaceDir(tmp: string, target: string): void {
+  if (existsSync(target)) {
+    const old = `${target}.old-${process.pid}-${Date.now()}`;
+    renameSync(target, old);
+    try {
+      renameSync(tmp, target);
+    } catch (e) {
+      renameSync(old, target);
+      throw e;
+    }
+    rmSync(old, { recursive: true, force: true });
+  } else {
+    renameSync(tmp, target);
+  }
+}
+
+/** An IO handler that writes model.json and weight shards into `dir`. */
+export function fileSaveHandler(dir: string, written: (info: SavedModelInfo) => void = () => {}): tf.io.IOHandler {
+  return {
+    async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
+      const target = resolve(dir);
+      mkdirSync(dirname(target), { recursive: true });
+      const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+      mkdirSync(tmp);
+      try {
+        const weights = new Uint8Array(concatWeights(artifacts.weightData));
+        const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
+        const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+        paths.forEach((p, i) => writeFileSync(join(tmp, p), weights.subarray(i * shardBytes, (i + 1) * shardBytes)));
+        const modelJson: tf.io.ModelJSON = {
+          modelTopology: artifacts.modelTopology as object,
+          format: artifacts.format ?? "layers-model",
+          generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+          convertedBy: "deepdeck",
+          weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
+          ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+          ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+        };
+        writeFileSync(join(tmp, "model.json"), JSON.stringify(modelJson));
+        replaceDir(tmp, target);
+        written({ dir: target, files: ["model.json", ...paths], bytes: weights.byteLength });
+        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+      } catch (e) {
+        rmSync(tmp, { recursive: true, force: true });
+        throw e;
+      }
+    },
+  };
+}
+
+/** Read model.json and its shards from `dir`, with errors that name the broken file. */
+export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelArtifacts {
+  const file = join(dir, "model.json");
+  if (!existsSync(dir)) throw new Error(`${fn}: ${dir} does not exist.`);
+  if (!existsSync(file)) throw new Error(`${fn}: ${dir} has no model.json; is it a folder written by dd.saveModel or tfjs's model.save?`);
+  let json: tf.io.ModelJSON;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new Error(`${fn}: ${file} is not valid JSON (${(e as Error).message}); the file is damaged.`);
+  }
+  if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new Error(`${fn}: ${file} lacks modelTopology or weightsManifest; it is not a tfjs model.json.`);
+  }
+  const specs: tf.io.WeightsManifestEntry[] = [];
+  const buffers: Uint8Array[] = [];
+  for (const group of json.weightsManifest) {
+    specs.push(...group.weights);
+    for (const p of group.paths) {
+      const shard = join(dir, p);
+      if (!existsSync(shard)) throw new Error(`${fn}: weight file ${shard} listed in model.json is missing.`);
+      buffers.push(readFileSync(shard));
+    }
+  }
+  const total = buffers.reduce((s, b) => s + b.byteLength, 0);
+  const bytesPerValue: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+  const expected = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * (w.quantization ? bytesPerValue[w.quantization.dtype] ?? 4 : bytesPerValue[w.dtype] ?? 4), 0);
+  if (total !== expected) throw new Error(`${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`);
+  const weightData = new Uint8Array(total);
+  let offset = 0;
+  for (const b of buffers) {
+    weightData.set(b, offset);
+    offset += b.byteLength;
+  }
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: specs,
+    weightData: weightData.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    ...(json.trainingConfig ? { trainingConfig: json.trainingConfig } : {}),
+    ...(json.userDefinedMetadata ? { userDefinedMetadata: json.userDefinedMetadata } : {}),
+  };
+}
+
+/**
+ * Save a model as model.json + weight shards in `dir` (created, or replaced whole).
+ *
+ * @example await dd.saveModel(model, "mnist_model")
+ */
+export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelInfo> {
+  if (!(model instanceof tf.LayersModel)) throw new TypeError(`saveModel: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`);
+  if (typeof dir !== "string" || dir === "") throw new TypeError(`saveModel: dir must be a folder path, received ${describe(dir)}.`);
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`saveModel: ${dir} is a file; give a folder path.`);
+  let info: SavedModelInfo | undefined;
+  await model.save(fileSaveHandler(dir, (i) => (info = i)), { includeOptimizer: options.includeOptimizer ?? model.optimizer != null });
+  return info!;
+}
+
+/**
+ * Load a model saved by {@link saveModel} (or tfjs's `model.save("file://...")`), compiled again when it
+ * was saved compiled, with its optimizer state when saved.
+ */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  if (typeof dir !== "string" || dir === "") throw new TypeError(`loadModel: dir must be a folder path, received ${describe(dir)}.`);
+  const artifacts = readModelArtifacts(dir);
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (e) {
+    throw new Error(`loadModel: ${dir} could not be loaded: ${(e as Error).message}`);
+  }
+}
