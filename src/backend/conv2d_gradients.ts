@@ -1,7 +1,8 @@
 /**
  * Convolution gradients that TensorFlow.js lacks where the course needs them:
- * - the wasm backend has no `Conv2DBackpropFilter` kernel, so no convnet trains on it; we register one
- *   built from window slices and one matrix product (im2col), which wasm runs on its fast paths;
+ * - the wasm backend has no `Conv2DBackpropFilter` kernel, so no convnet trains on it, and its
+ *   `Conv2DBackpropInput` is a plain loop; we register both, each as one forward convolution, which
+ *   wasm runs on XNNPACK;
  * - no backend has a gradient for dilated convolutions; the Conv2D gradient is extended to them.
  * Both are exact up to float rounding against the cpu backend (test/conv2d_gradients.test.ts).
  */
@@ -15,8 +16,9 @@ function pair(v: number | readonly number[]): Pair {
 }
 
 /**
- * The gradient of `conv2d(x, filter)` with respect to `filter`, for NHWC inputs: for each filter tap,
- * the strided window of the padded input it saw, laid side by side (im2col), times `dy`.
+ * The gradient of `conv2d(x, filter)` with respect to `filter`, for NHWC inputs, as one forward
+ * convolution (the fast kernel on wasm): the batch axis becomes the channels that are summed over,
+ * `dy` becomes the filter, the conv's stride becomes a dilation and its dilation a stride.
  */
 export function conv2dFilterGrad(
   x: tf.Tensor4D,
@@ -33,25 +35,15 @@ export function conv2dFilterGrad(
     const [dh, dw] = pair(dilations);
     const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, [sh, sw], [dh, dw], pad, dimRoundingMode, false, "channelsLast");
     const { top, bottom, left, right } = info.padInfo;
-    const [b] = x.shape;
-    const oh = info.outHeight;
-    const ow = info.outWidth;
-    const xp = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]) : x;
-    const windows: tf.Tensor4D[] = [];
-    for (let i = 0; i < kh; i++) {
-      for (let j = 0; j < kw; j++) {
-        const r = i * dh;
-        const c = j * dw;
-        windows.push(tf.stridedSlice(xp, [0, r, c, 0], [b, r + (oh - 1) * sh + 1, c + (ow - 1) * sw + 1, ci], [1, sh, sw, 1]) as tf.Tensor4D);
-      }
-    }
-    const n = b * oh * ow;
-    const k = kh * kw * ci;
-    const cols = tf.reshape(windows.length === 1 ? windows[0]! : tf.concat(windows, 3), [n, k]);
-    const dyMatrix = tf.reshape(dy, [n, co]);
-    // Transpose whichever operand is smaller: matMul's transpose flags are slow on wasm.
-    const grad = co <= k ? tf.transpose(tf.matMul(tf.transpose(dyMatrix), cols)) : tf.matMul(tf.transpose(cols), dyMatrix);
-    return tf.reshape(grad, filterShape) as tf.Tensor4D;
+    let xp: tf.Tensor4D = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]) : x;
+    // Rows and columns past the last window (bottom/right < 0, or a stride that does not fit) play no part.
+    const needH = (info.outHeight - 1) * sh + (kh - 1) * dh + 1;
+    const needW = (info.outWidth - 1) * sw + (kw - 1) * dw + 1;
+    if (xp.shape[1] > needH || xp.shape[2] > needW) xp = tf.slice(xp, [0, 0, 0, 0], [xp.shape[0], needH, needW, ci]);
+    const xT = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
+    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+    const out = tf.conv2d(xT, dyT, [dh, dw], "valid", "NHWC", [sh, sw]);
+    return tf.transpose(out, [1, 2, 0, 3]) as tf.Tensor4D;
   });
 }
 
@@ -67,6 +59,47 @@ export function dilateFilter(filter: tf.Tensor4D, dilations: number | Pair): tf.
   });
 }
 
+/**
+ * The gradient of `conv2d(x, filter)` with respect to `x`, as a forward convolution (the fast kernel on
+ * wasm): `dy` spread out by the stride and padded, convolved with the filter turned 180 degrees and
+ * with its channel axes swapped.
+ */
+export function conv2dInputGrad(
+  xShape: [number, number, number, number],
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  strides: number | Pair,
+  pad: Pad,
+  dimRoundingMode?: "floor" | "round" | "ceil",
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [kh, kw] = filter.shape;
+    const [sh, sw] = pair(strides);
+    const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, [sh, sw], 1, pad, dimRoundingMode, false, "channelsLast");
+    const [b, h, w] = xShape;
+    const [, oh, ow, co] = dy.shape;
+    let spread: tf.Tensor4D = dy;
+    if (sh > 1 || sw > 1) {
+      const gaps = tf.pad(tf.reshape(dy, [b, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
+      spread = tf.slice(tf.reshape(gaps, [b, oh * sh, ow * sw, co]), [0, 0, 0, 0], [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co]) as tf.Tensor4D;
+    }
+    const hd = (oh - 1) * sh + 1;
+    const wd = (ow - 1) * sw + 1;
+    const top = kh - 1 - info.padInfo.top;
+    const left = kw - 1 - info.padInfo.left;
+    const bottom = h + kh - 1 - hd - top;
+    const right = w + kw - 1 - wd - left;
+    // Negative padding means rows the convolution never reached: crop them instead.
+    let padded = tf.pad(spread, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+    if (top < 0 || bottom < 0 || left < 0 || right < 0) {
+      const [, ph, pw] = padded.shape;
+      padded = tf.slice(padded, [0, Math.max(0, -top), Math.max(0, -left), 0], [b, ph - Math.max(0, -top) - Math.max(0, -bottom), pw - Math.max(0, -left) - Math.max(0, -right), co]);
+    }
+    const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    return tf.conv2d(padded, turned, 1, "valid");
+  });
+}
+
 interface Conv2DAttrs {
   strides: number | Pair;
   pad: Pad;
@@ -75,29 +108,56 @@ interface Conv2DAttrs {
   dimRoundingMode?: "floor" | "round" | "ceil";
 }
 
-function registerFilterKernel(backendName: string): void {
-  if (tf.getKernel("Conv2DBackpropFilter", backendName)) return;
+/**
+ * Register a kernel for `backendName` computed with tfjs ops (which run on that backend's own kernels).
+ * Wrappers of the inputs share their storage and hold a reference each; the result's storage is
+ * handed to the caller with a reference of its own.
+ */
+function registerOpsKernel(kernelName: string, backendName: string, compute: (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.Tensor): void {
   tf.registerKernel({
-    kernelName: "Conv2DBackpropFilter",
+    kernelName,
     backendName,
     kernelFunc: ({ inputs, attrs, backend: kernelBackend }) => {
       const backend = kernelBackend as tf.KernelBackend;
-      const a = attrs as unknown as Conv2DAttrs & { filterShape: [number, number, number, number] };
-      if (a.dataFormat === "NCHW") throw new Error(`Conv2DBackpropFilter on ${backendName}: only NHWC (channels last) data is supported.`);
       const engine = tf.engine();
-      // Tensors that wrap the kernel's inputs share their storage: each wrapper holds a reference
-      // of its own, so disposing it leaves the caller's tensor intact.
-      const wrap = (info: tf.TensorInfo) => {
-        backend.incRef(info.dataId);
-        return engine.makeTensorFromTensorInfo(info) as tf.Tensor4D;
-      };
-      const grad = tf.tidy(() => conv2dFilterGrad(wrap(inputs["x"]!), wrap(inputs["dy"]!), a.filterShape, a.strides, a.pad, 1, a.dimRoundingMode));
-      // Hand the storage to the caller: take a reference for it before dropping ours.
-      backend.incRef(grad.dataId);
-      const out: tf.TensorInfo = { dataId: grad.dataId, shape: grad.shape, dtype: grad.dtype };
-      grad.dispose();
+      const result = tf.tidy(() => {
+        const wrapped: Record<string, tf.Tensor> = {};
+        for (const [name, info] of Object.entries(inputs)) {
+          backend.incRef(info!.dataId);
+          wrapped[name] = engine.makeTensorFromTensorInfo(info!);
+        }
+        return compute(wrapped, attrs as Record<string, unknown>);
+      });
+      backend.incRef(result.dataId);
+      const out: tf.TensorInfo = { dataId: result.dataId, shape: result.shape, dtype: result.dtype };
+      result.dispose();
       return out;
     },
+  });
+}
+
+type BackpropAttrs = Conv2DAttrs & { filterShape: [number, number, number, number]; inputShape: [number, number, number, number] };
+
+function nhwcOnly(kernel: string, backendName: string, a: BackpropAttrs): void {
+  if (a.dataFormat === "NCHW") throw new Error(`${kernel} on ${backendName}: only NHWC (channels last) data is supported.`);
+}
+
+function registerBackpropKernels(backendName: string): void {
+  const installed = (tf.getKernel("Conv2DBackpropFilter", backendName) as { deepdeck?: boolean } | undefined)?.deepdeck;
+  if (installed) return;
+  if (tf.getKernel("Conv2DBackpropFilter", backendName)) tf.unregisterKernel("Conv2DBackpropFilter", backendName);
+  registerOpsKernel("Conv2DBackpropFilter", backendName, ({ x, dy }, attrs) => {
+    const a = attrs as unknown as BackpropAttrs;
+    nhwcOnly("Conv2DBackpropFilter", backendName, a);
+    return conv2dFilterGrad(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
+  });
+  (tf.getKernel("Conv2DBackpropFilter", backendName) as { deepdeck?: boolean }).deepdeck = true;
+  // wasm's own Conv2DBackpropInput is a plain loop; a forward convolution runs on XNNPACK.
+  if (tf.getKernel("Conv2DBackpropInput", backendName)) tf.unregisterKernel("Conv2DBackpropInput", backendName);
+  registerOpsKernel("Conv2DBackpropInput", backendName, ({ dy, filter }, attrs) => {
+    const a = attrs as unknown as BackpropAttrs;
+    nhwcOnly("Conv2DBackpropInput", backendName, a);
+    return conv2dInputGrad(a.inputShape, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dimRoundingMode);
   });
 }
 
@@ -123,12 +183,15 @@ function extendConv2DGradient(): void {
   tf.registerGradient(config);
 }
 
-let installed = false;
-
-/** Register the replacement kernels and gradients; safe to call more than once. */
+/** Extend the Conv2D gradient to dilated convolutions (every backend); safe to call more than once. */
 export function installConv2DGradients(): void {
-  if (installed) return;
-  installed = true;
-  registerFilterKernel("wasm");
   extendConv2DGradient();
+}
+
+/**
+ * Register the convolution backprop kernels on the wasm backend. Call after @tensorflow/tfjs-backend-wasm
+ * is loaded: loading it registers its own kernels over ours.
+ */
+export function installWasmConvKernels(backendName = "wasm"): void {
+  registerBackpropKernels(backendName);
 }

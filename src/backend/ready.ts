@@ -5,7 +5,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
 import { messages } from "../messages";
-import { installConv2DGradients } from "./conv2d_gradients";
+import { installConv2DGradients, installWasmConvKernels } from "./conv2d_gradients";
+import { installWasmKernelFixes } from "./wasm_kernels";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -81,7 +82,8 @@ async function withoutNewErrorHandlers<T>(init: () => Promise<T>): Promise<T> {
 async function tryWasm(): Promise<BackendAttempt> {
   try {
     require("@tensorflow/tfjs-backend-wasm");
-    installConv2DGradients();
+    installWasmConvKernels();
+    installWasmKernelFixes();
     if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm")))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");

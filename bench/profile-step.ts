@@ -1,0 +1,64 @@
+/**
+ * Where one training step's time goes, per kernel (tf.profile), for the course's MLP or convnet on the
+ * current backend: `node --import tsx bench/profile-step.ts [mlp|convnet]`.
+ */
+import * as tf from "@tensorflow/tfjs";
+import * as dd from "../src/index";
+
+async function main(): Promise<void> {
+  await dd.ready();
+  const which = process.argv[2] ?? "convnet";
+  const model = tf.sequential();
+  let input: number[];
+  let batch: number;
+  if (which === "mlp") {
+    model.add(tf.layers.dense({ units: 256, activation: "relu", inputShape: [784] }));
+    model.add(tf.layers.dropout({ rate: 0.4 }));
+    model.add(tf.layers.dense({ units: 128, activation: "relu" }));
+    model.add(tf.layers.dropout({ rate: 0.3 }));
+    model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    input = [784];
+    batch = 128;
+  } else {
+    model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+    model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.dense({ units: 64, activation: "relu" }));
+    model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    input = [28, 28, 1];
+    batch = 64;
+  }
+  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  const x = tf.randomUniform([batch, ...input]);
+  const y = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32"), 10);
+  await model.trainOnBatch(x, y);
+  const steps = 5;
+  const totals = new Map<string, { ms: number; calls: number }>();
+  let wall = 0;
+  for (let s = 0; s < steps; s++) {
+    const t0 = performance.now();
+    const info = await tf.profile(async () => {
+      await model.trainOnBatch(x, y);
+    });
+    wall += performance.now() - t0;
+    for (const k of info.kernels) {
+      const key = `${k.name} ${JSON.stringify(k.inputShapes)}`;
+      const e = totals.get(key) ?? { ms: 0, calls: 0 };
+      e.ms += Number(await k.kernelTimeMs);
+      e.calls++;
+      totals.set(key, e);
+    }
+  }
+  const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
+  const sum = [...totals.values()].reduce((a, b) => a + b.ms, 0);
+  console.log(`${which} on ${tf.getBackend()}: ${(wall / steps).toFixed(1)} ms per step (profiled), kernels ${(sum / steps).toFixed(1)} ms`);
+  for (const [k, v] of rows) console.log(`${(v.ms / steps).toFixed(2).padStart(8)} ms  ${String(v.calls / steps).padStart(3)}x  ${k}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
