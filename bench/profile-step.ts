@@ -4,34 +4,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
+import { compiled, courseConvnet, courseMlp } from "./course_models";
 
 async function main(): Promise<void> {
   await dd.ready();
   const which = process.argv[2] ?? "convnet";
-  const model = tf.sequential();
-  let input: number[];
-  let batch: number;
-  if (which === "mlp") {
-    model.add(tf.layers.dense({ units: 256, activation: "relu", inputShape: [784] }));
-    model.add(tf.layers.dropout({ rate: 0.4 }));
-    model.add(tf.layers.dense({ units: 128, activation: "relu" }));
-    model.add(tf.layers.dropout({ rate: 0.3 }));
-    model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-    input = [784];
-    batch = 128;
-  } else {
-    model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-    model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-    model.add(tf.layers.flatten());
-    model.add(tf.layers.dense({ units: 64, activation: "relu" }));
-    model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-    input = [28, 28, 1];
-    batch = 64;
-  }
-  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  const model = compiled(which === "mlp" ? courseMlp() : courseConvnet());
+  const input = which === "mlp" ? [784] : [28, 28, 1];
+  const batch = which === "mlp" ? 128 : 64;
   const x = tf.randomUniform([batch, ...input]);
   const y = tf.oneHot(tf.randomUniform([batch], 0, 10, "int32"), 10);
   await model.trainOnBatch(x, y);

@@ -9,6 +9,7 @@ import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
+import { compiled, courseConvnet, courseMlp } from "./course_models";
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
 
 interface ModelSpec {
@@ -19,37 +20,8 @@ interface ModelSpec {
 }
 
 const models: ModelSpec[] = [
-  {
-    name: "MLP 256-128-10",
-    batchSize: 128,
-    inputShape: [784],
-    build() {
-      const m = tf.sequential();
-      m.add(tf.layers.dense({ units: 256, activation: "relu", inputShape: [784] }));
-      m.add(tf.layers.dropout({ rate: 0.4 }));
-      m.add(tf.layers.dense({ units: 128, activation: "relu" }));
-      m.add(tf.layers.dropout({ rate: 0.3 }));
-      m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-      return m;
-    },
-  },
-  {
-    name: "convnet 32-64-64",
-    batchSize: 64,
-    inputShape: [28, 28, 1],
-    build() {
-      const m = tf.sequential();
-      m.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }));
-      m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-      m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-      m.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-      m.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-      m.add(tf.layers.flatten());
-      m.add(tf.layers.dense({ units: 64, activation: "relu" }));
-      m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-      return m;
-    },
-  },
+  { name: "MLP 256-128-10", batchSize: 128, inputShape: [784], build: courseMlp },
+  { name: "convnet 32-64-64", batchSize: 64, inputShape: [28, 28, 1], build: courseConvnet },
 ];
 
 interface Config {
@@ -91,7 +63,7 @@ const configs: Config[] = [
 async function measure(spec: ModelSpec, batches: number): Promise<number> {
   const n = spec.batchSize * Math.max(1, Math.round(batches * scale));
   const model = spec.build();
-  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  compiled(model);
   const x = tf.randomUniform([n, ...spec.inputShape]);
   const y = tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10);
   const warm = tf.randomUniform([spec.batchSize, ...spec.inputShape]);

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { compiled, courseConvnet, courseMlp } from "../bench/course_models";
 import { dd, tf } from "./support/tf";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-models-"));
@@ -20,30 +21,8 @@ function maxDiff(a: tf.Tensor, b: tf.Tensor | number[][]): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b instanceof tf.Tensor ? b : tf.tensor2d(b)))).dataSync()[0]!);
 }
 
-function mlp(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.dense({ units: 256, activation: "relu", inputShape: [784] }));
-  model.add(tf.layers.dropout({ rate: 0.4 }));
-  model.add(tf.layers.dense({ units: 128, activation: "relu" }));
-  model.add(tf.layers.dropout({ rate: 0.3 }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
-  return model;
-}
-
-function convnet(): tf.Sequential {
-  const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 32, kernelSize: 3, activation: "relu" }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-  model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
-  model.add(tf.layers.conv2d({ filters: 64, kernelSize: 3, activation: "relu" }));
-  model.add(tf.layers.flatten());
-  model.add(tf.layers.dense({ units: 64, activation: "relu" }));
-  model.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-  model.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
-  return model;
-}
+const mlp = () => compiled(courseMlp());
+const convnet = () => compiled(courseConvnet());
 
 before(async () => {
   await dd.ready();
