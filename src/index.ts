@@ -11,9 +11,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { installConv2DGradients } from "./backend/conv2d_gradients";
 import { installTensorInspect } from "./format/inspect";
+import { installQuickMode } from "./quick";
 
 installTensorInspect();
 installConv2DGradients();
+installQuickMode();
 
 /** The TensorFlow.js instance deepdeck uses (the same one `import * as tf from "@tensorflow/tfjs"` gives in this project). */
 export { tf };
@@ -64,6 +66,8 @@ import { datasetCacheDir, fashionMnist, fashionMnistClasses, mnist } from "./dat
 export const datasets = { mnist, fashionMnist, fashionMnistClasses, cacheDir: datasetCacheDir } as const;
 export type { Dataset, DatasetOptions, Split } from "./data/datasets";
 export { toCategorical, arrayReshape, sampleSlice, batch } from "./data/convenience";
+export { quickMode } from "./quick";
+export { setSeed } from "./seed";
 
 export { saveModel, loadModel } from "./models/tfjs_files";
 export type { SaveModelOptions, SavedModelInfo } from "./models/tfjs_files";

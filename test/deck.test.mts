@@ -77,8 +77,8 @@ describe("the knit outputs", () => {
   test("reproduce the course's numbers", () => {
     const cache = readKnitCache(cachePath);
     const out = (id: string) => text(cache.chunks[id]?.outputs ?? [] as never);
-    assert.match(out("slide29-1"), /\.\.\$ y: int32 \[60000\] 5 0 4 1 9 2 1 3 1 4 \.\.\./);
-    assert.match(out("slide29-1"), /\.\.\$ y: int32 \[10000\] 7 2 1 0 4 1 4 9 5 9 \.\.\./);
+    assert.match(out("slide29-2"), /\.\.\$ y: int32 \[60000\] 5 0 4 1 9 2 1 3 1 4 \.\.\./);
+    assert.match(out("slide29-2"), /\.\.\$ y: int32 \[10000\] 7 2 1 0 4 1 4 9 5 9 \.\.\./);
     assert.match(out("slide20-3"), /60000, 28, 28/);
     assert.match(out("slide32-1"), /Total params: 235,?146/);
     assert.match(out("slide43-1"), /Total params: 55,?744/);

@@ -40,11 +40,12 @@ describe("the deck in a browser", { skip }, () => {
     deck = buildDeck({ out: dist });
     browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    // Route callbacks settle after navigation moves on; a late rejection must not end the test file.
     await context.route("**/*", (route) => {
       const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue();
+      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue().catch(() => {});
       remote.push(url);
-      return route.abort();
+      return route.abort().catch(() => {});
     });
     page = await context.newPage();
     page.on("console", (m) => m.type() === "error" && errors.push(m.text()));

@@ -31,7 +31,7 @@ export function kernelSpecDir(target: KernelSpecTarget = {}): string {
 /** The script that starts this package's tslab with deepdeck's kernel fixes (src/tslab/launch.ts). */
 export function kernelLauncher(): string {
   // Resolved from the package root, so it names the built file from src/ (tests) and dist/ alike.
-  return join(__dirname, "..", "..", "dist", "tslab", "launch.js");
+  return join(dirname(__filename), "..", "..", "dist", "tslab", "launch.js");
 }
 
 /** The kernel.json contents: this node, by absolute path, running the launcher. */

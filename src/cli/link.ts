@@ -4,10 +4,10 @@
  * into its own node_modules.
  */
 import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
-import { join, resolve, sep } from "node:path";
+import { dirname, join, resolve, sep } from "node:path";
 
 /** The package root (the folder holding package.json and dist/). */
-export const packageRoot = resolve(__dirname, "..", "..");
+export const packageRoot = resolve(dirname(__filename), "..", "..");
 
 /** Link `root/node_modules/deepdeck` to `root`. Does nothing when installed as someone's dependency. */
 export function linkSelf(root = packageRoot): { link: string; changed: boolean } {

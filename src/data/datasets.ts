@@ -9,6 +9,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { ready } from "../backend/ready";
 import { checkKnownKeys, integer } from "../options";
+import { quickLimit, quickMode } from "../quick";
 import { downloadFile, type RemoteFile } from "./download";
 import { parseIdx, type IdxArray } from "./idx";
 import { parseNpz } from "./npy";
@@ -32,7 +33,7 @@ export interface DatasetOptions {
   download?: boolean;
   /** Base URLs to download from, tried in order. Default: the dataset's canonical mirrors. */
   mirrors?: string[];
-  /** Keep only the first `limit` training and `limit / 6` test samples (quick runs). Default: all. */
+  /** Keep only the first `limit` training and `limit / 6` test samples. Default: all (2,000 in quick mode, DEEPDECK_QUICK=1). */
   limit?: number;
   /** No progress output while downloading. Default false. */
   quiet?: boolean;
@@ -237,7 +238,7 @@ function toTensors(raw: RawSplit, limit: number | undefined): Split {
 async function load(name: "mnist" | "fashion-mnist", options: DatasetOptions): Promise<Dataset> {
   const fn = name === "mnist" ? "mnist" : "fashionMnist";
   checkKnownKeys(fn, options, optionNames);
-  const limit = options.limit === undefined ? undefined : integer(fn, "limit", options.limit, 1);
+  const limit = options.limit === undefined ? (quickMode() ? quickLimit : undefined) : integer(fn, "limit", options.limit, 1);
   await ready();
   const raw = await locate(name, options);
   return { train: toTensors(raw.train, limit), test: toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6))) };

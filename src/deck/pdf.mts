@@ -32,7 +32,7 @@ export async function printDeck(dist = join(root, "slides", "dist"), out = join(
   try {
     const context = await browser.newContext({ viewport: slideSizes[ratio] });
     // The deck is self-contained: nothing but file:// is loaded.
-    await context.route("**/*", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort()));
+    await context.route("**/*", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort()).catch(() => {}));
     const tab = await context.newPage();
     await tab.goto(`${pathToFileURL(page).href}?ratio=${ratio}`);
     await tab.waitForSelector(".remark-slide-container");

@@ -90,10 +90,12 @@ export interface DeckData {
   chunks: Chunk[];
   inline: InlineExpression[];
   mathEdits: Edit[];
+  /** Source ranges of content-class markup: each `.name[` opener and its closing `]`. */
+  classMarks: { start: number; end: number }[];
 }
 
 export function deckData(file: VFile): DeckData {
   const data = file.data as { deck?: DeckData };
-  data.deck ??= { slides: [], chunks: [], inline: [], mathEdits: [] };
+  data.deck ??= { slides: [], chunks: [], inline: [], mathEdits: [], classMarks: [] };
   return data.deck;
 }

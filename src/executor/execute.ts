@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 
 /** A Jupyter notebook (nbformat 4), as far as deepdeck reads it. */
 export interface Notebook {
@@ -65,7 +65,7 @@ export interface ExecuteResult {
   error: string | null;
 }
 
-const runner = join(__dirname, "..", "..", "src", "executor", "run_notebook.py");
+const runner = join(dirname(__filename), "..", "..", "src", "executor", "run_notebook.py");
 
 /** A Python that has nbclient: DEEPDECK_PYTHON, Debian's /usr/bin/python3, or python3 on PATH. */
 export function findPython(env: NodeJS.ProcessEnv = process.env): string {

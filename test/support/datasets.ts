@@ -3,12 +3,12 @@
  * A test that needs them fails saying so, unless DEEPDECK_SKIP_DATASETS=1.
  */
 import { existsSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 
 export const skipDatasets = process.env["DEEPDECK_SKIP_DATASETS"] === "1" ? "DEEPDECK_SKIP_DATASETS=1" : false;
 
 export function sharedDatasets(): string {
-  const dir = process.env["DEEPDECK_DATASETS"] ?? resolve(__dirname, "..", "..", "..", "shared", "datasets");
+  const dir = process.env["DEEPDECK_DATASETS"] ?? resolve(dirname(__filename), "..", "..", "..", "shared", "datasets");
   if (!existsSync(join(dir, "mnist", "train-images-idx3-ubyte.gz"))) {
     throw new Error(`The MNIST files are not in ${dir}/mnist: set DEEPDECK_DATASETS to the folder holding mnist/ (or DEEPDECK_SKIP_DATASETS=1 to skip these tests).`);
   }

@@ -1,7 +1,7 @@
 /** Running notebooks on the deepdeck kernel in tests, with a kernelspec in a temporary Jupyter data dir. */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { installKernelSpec } from "../../src/cli/kernelspec";
 import { executeNotebook, findPython, makeNotebook, type ExecuteResult } from "../../src/executor/execute";
 
@@ -17,7 +17,7 @@ export function runCells(cells: string[], env: Record<string, string> = {}, time
   const dataDir = mkdtempSync(join(tmpdir(), "deepdeck-jupyter-"));
   try {
     installKernelSpec({ dataDir });
-    return executeNotebook(makeNotebook(cells), { allowErrors: true, timeout, cwd: join(__dirname, "..", "..", "notebooks"), env: { ...process.env, ...env, JUPYTER_DATA_DIR: dataDir } });
+    return executeNotebook(makeNotebook(cells), { allowErrors: true, timeout, cwd: join(dirname(__filename), "..", "..", "notebooks"), env: { ...process.env, ...env, JUPYTER_DATA_DIR: dataDir } });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
-const root = join(__dirname, "..", "snapshots");
+const root = join(dirname(__filename), "..", "snapshots");
 
 export function matchSnapshot(suite: string, name: string, actual: string): void {
   const file = join(root, suite, `${name}.txt`);

@@ -18,6 +18,7 @@ export default function remarkContentClasses() {
       }
     });
     const masked = chars.join("");
+    const marks: { start: number; end: number }[] = [];
     for (const slide of deckData(file).slides) {
       const stack: { offset: number; name: string | null }[] = [];
       for (let i = slide.start; i < slide.end; i++) {
@@ -30,11 +31,13 @@ export default function remarkContentClasses() {
           const m = /\.([a-zA-Z][\w-]*)$/.exec(masked.slice(Math.max(slide.start, i - 60), i));
           stack.push({ offset: m ? i - m[0].length : i, name: m ? m[1]! : null });
         } else if (c === "]") {
-          stack.pop();
+          const open = stack.pop();
+          if (open?.name) marks.push({ start: open.offset, end: open.offset + open.name.length + 2 }, { start: i, end: i + 1 });
         }
       }
       const open = stack.find((s) => s.name !== null);
       if (open) failAt(file, open.offset, `Content class ".${open.name}[" on slide ${slide.index} is never closed; add "]" before the slide ends.`);
     }
+    deckData(file).classMarks = marks.sort((a, b) => a.start - b.start);
   };
 }
