@@ -53,7 +53,8 @@ describe("the deck in a browser", { skip }, () => {
     page.on("requestfailed", (r) => errors.push(`failed request ${r.url()}`));
     await page.goto(pathToFileURL(join(dist, "index.html")).href);
     await page.waitForSelector(".remark-slide-container.remark-visible");
-    await page.waitForLoadState("networkidle");
+    await page.waitForLoadState("load");
+    await page.evaluate(() => document.fonts.ready);
   });
   after(async () => {
     await browser?.close();
