@@ -25,11 +25,15 @@ const jupyterModulePattern = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
  * because a kernel started from another install of tslab has its own copy, and requiring ours
  * would find one that never ran a cell.
  */
+let found: TslabJupyterModule | null = null;
+
 function findRunningTslab(): TslabJupyterModule | null {
+  // Scanning require.cache on every message would slow live displays; the module, once found, stays.
+  if (found) return typeof found.lastWriteDisplayData === "function" ? found : null;
   for (const [file, mod] of Object.entries(require.cache)) {
     if (!jupyterModulePattern.test(file) || !mod) continue;
     const exp = mod.exports as Partial<TslabJupyterModule>;
-    if (typeof exp.lastWriteDisplayData === "function") return exp as TslabJupyterModule;
+    if (typeof exp.lastWriteDisplayData === "function") return (found = exp as TslabJupyterModule);
   }
   return null;
 }
