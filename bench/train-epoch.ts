@@ -3,7 +3,7 @@
  * on random data of MNIST's shape. Prints samples/s, the projected time of one 60,000-sample epoch, and
  * the ratio to the baseline row measured in this same run. Not a test: numbers depend on the machine.
  *
- * Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement.
+ * Also times model.predict with default arguments. Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement.
  */
 import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
@@ -29,12 +29,14 @@ interface Config {
   backend: string;
   /** Batches timed per model (after one warm-up batch); cpu is slow, so fewer. */
   batches: Record<string, number>;
+  /** Samples predicted (default arguments) per measurement. */
+  predictSamples: number;
   setup?: () => void;
   teardown?: () => void;
 }
 
 /** The wasm kernels deepdeck replaces; the stock configuration runs with tfjs's own (or none). */
-const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D"];
+const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad"];
 let ours: tf.KernelConfig[] = [];
 let stock: tf.KernelConfig[] = [];
 const configs: Config[] = [
@@ -42,6 +44,7 @@ const configs: Config[] = [
     name: "wasm, stock tfjs",
     backend: "wasm",
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 4 },
+    predictSamples: 10000,
     setup() {
       ours = replaced.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k);
       for (const k of ours) tf.unregisterKernel(k.kernelName, "wasm");
@@ -56,9 +59,26 @@ const configs: Config[] = [
       for (const k of ours) tf.registerKernel(k);
     },
   },
-  { name: "wasm + deepdeck kernels", backend: "wasm", batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 } },
-  { name: "cpu (pure JS)", backend: "cpu", batches: { "MLP 256-128-10": 4, "convnet 32-64-64": 1 } },
+  { name: "wasm + deepdeck kernels", backend: "wasm", batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 }, predictSamples: 10000 },
+  { name: "cpu (pure JS)", backend: "cpu", batches: { "MLP 256-128-10": 4, "convnet 32-64-64": 1 }, predictSamples: 500 },
 ];
+
+/** model.predict with its default arguments (batch size 32), as a notebook calls it; samples/s. */
+async function measurePredict(spec: ModelSpec, samples: number): Promise<number> {
+  const model = spec.build();
+  const x = tf.randomUniform([Math.max(1, Math.round(samples * scale)), ...spec.inputShape]);
+  try {
+    tf.dispose(model.predict(x.slice(0, 32)) as tf.Tensor);
+    const t0 = performance.now();
+    const y = model.predict(x) as tf.Tensor;
+    await y.data();
+    y.dispose();
+    return x.shape[0]! / ((performance.now() - t0) / 1000);
+  } finally {
+    x.dispose();
+    model.dispose();
+  }
+}
 
 async function measure(spec: ModelSpec, batches: number): Promise<number> {
   const n = spec.batchSize * Math.max(1, Math.round(batches * scale));
@@ -91,9 +111,10 @@ async function main(): Promise<void> {
   console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`);
   console.log(String(report));
   console.log(`scale: ${scale} (BENCH_SCALE)\n`);
-  const rows: string[][] = [["model", "configuration", "samples/s", "s/epoch (60k)", "vs baseline"]];
+  const rows: string[][] = [["model", "configuration", "train samples/s", "s/epoch (60k)", "vs baseline", "predict samples/s", "vs baseline"]];
   for (const spec of models) {
     let baseline: number | null = null;
+    let predictBaseline: number | null = null;
     for (const config of configs) {
       await tf.setBackend(config.backend);
       // The cpu backend's "install tfjs-node" banner says nothing this table does not.
@@ -101,11 +122,21 @@ async function main(): Promise<void> {
       config.setup?.();
       let cell: string[];
       try {
-        const rate = await measure(spec, config.batches[spec.name]!);
+        // The median of three: single runs on a small shared machine vary by ±20%.
+        const runs: number[] = [];
+        for (let r = 0; r < (config.backend === "cpu" ? 1 : 3); r++) runs.push(await measure(spec, config.batches[spec.name]!));
+        const rate = runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
         baseline ??= rate;
         cell = [rate.toFixed(0), (60000 / rate).toFixed(1), `${(rate / baseline).toFixed(2)}x`];
       } catch (e) {
         cell = [`fails: ${String((e as Error).message).split("\n")[0]!.slice(0, 60)}`, "-", "-"];
+      }
+      try {
+        const rate = await measurePredict(spec, config.predictSamples);
+        predictBaseline ??= rate;
+        cell.push(rate.toFixed(0), `${(rate / predictBaseline).toFixed(2)}x`);
+      } catch (e) {
+        cell.push(`fails: ${String((e as Error).message).split("\n")[0]!.slice(0, 40)}`, "-");
       } finally {
         config.teardown?.();
       }
@@ -119,6 +150,7 @@ async function main(): Promise<void> {
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows.slice(1)) console.log(line(r));
   console.log("\nbaseline: the first configuration that ran for each model (stock wasm where it can train).");
+  console.log("predict: model.predict(x) with default arguments (batch size 32) on random inputs.");
 }
 
 main().catch((e) => {

@@ -3,8 +3,9 @@
  * gradients. Tolerance: max abs error <= 1e-4 x (1 + max |reference|), float32 sums of up to ~10^4 terms.
  */
 import assert from "node:assert/strict";
-import { before, describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import "@tensorflow/tfjs-backend-wasm";
+import { setFilterGradPatchesLimit } from "../src/backend/conv2d_gradients";
 import { dd, tf } from "./support/tf";
 
 type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -69,8 +70,12 @@ before(async () => {
 });
 
 describe("conv2d gradients on wasm match the cpu backend", () => {
-  for (const c of cases) {
-    test(c.name, async (t) => {
+  // The filter gradient has two forms (patches × dy, or one forward convolution); each case runs both.
+  const forms = [["default", 16], ["patches", Infinity], ["convolution", 0]] as const;
+  after(() => setFilterGradPatchesLimit(16));
+  for (const c of cases) for (const [form, limit] of forms) {
+    test(`${c.name} (${form})`, async (t) => {
+      setFilterGradPatchesLimit(limit);
       const ref = await grads("cpu", c, true);
       const got = await grads("wasm", c, false);
       for (const [name, a, b] of [["dx", got.dx, ref.dx], ["dfilter", got.df, ref.df]] as const) {

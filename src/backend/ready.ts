@@ -7,6 +7,8 @@ import { inspect } from "node:util";
 import { messages } from "../messages";
 import { installConv2DGradients, installWasmConvKernels } from "./conv2d_gradients";
 import { installWasmKernelFixes } from "./wasm_kernels";
+import { installWasmCopyKernels } from "./wasm_copy_kernels";
+import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -84,6 +86,8 @@ async function tryWasm(): Promise<BackendAttempt> {
     require("@tensorflow/tfjs-backend-wasm");
     installWasmConvKernels();
     installWasmKernelFixes();
+    installWasmCopyKernels();
+    installWasmMaxPoolGrad();
     if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm")))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
