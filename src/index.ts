@@ -47,6 +47,8 @@ export { colormapNames } from "./image/colormap";
 export type { ColormapName } from "./image/colormap";
 export type { RasterOptions } from "./image/raster";
 export { pixelTable } from "./format/tensor_html";
+export { gradCam, gradCamOverlay, gradCamOverlayFigure } from "./image/grad_cam";
+export type { GradCamOptions, GradCamResult, GradCamOverlayOptions } from "./image/grad_cam";
 
 export { historySpec, historySummary } from "./charts/history";
 export type { HistoryLike, HistoryOptions } from "./charts/history";
@@ -56,6 +58,8 @@ export { activationSpec, plotActivations, activationNames, probabilitiesSpec, pl
 export type { ActivationName, ActivationOptions, ProbabilitiesOptions, ConfusionOptions } from "./charts/figures";
 export { Chart, chart, showChart, renderSvg, vegaLiteMime } from "./charts/render";
 export type { ChartOptions } from "./charts/render";
+export { lossSurfaceSpec, lossSurfaceSummary, plotLossSurface, optimizerPath } from "./charts/loss_surface";
+export type { SurfaceFunction, SurfacePath, LossSurfaceOptions } from "./charts/loss_surface";
 
 import { datasetCacheDir, fashionMnist, fashionMnistClasses, mnist } from "./data/datasets";
 /**
@@ -66,6 +70,8 @@ import { datasetCacheDir, fashionMnist, fashionMnistClasses, mnist } from "./dat
 export const datasets = { mnist, fashionMnist, fashionMnistClasses, cacheDir: datasetCacheDir } as const;
 export type { Dataset, DatasetOptions, Split } from "./data/datasets";
 export { toCategorical, arrayReshape, sampleSlice, batch } from "./data/convenience";
+export { augment } from "./data/augment";
+export type { AugmentOptions } from "./data/augment";
 export { quickMode } from "./quick";
 export { setSeed } from "./seed";
 
