@@ -11,10 +11,13 @@
 import * as tf from "@tensorflow/tfjs";
 import { installConv2DGradients } from "./backend/conv2d_gradients";
 import { installTensorInspect } from "./format/inspect";
+import { installFitCache } from "./models/fit_cache";
 import { installQuickMode } from "./quick";
 
 installTensorInspect();
 installConv2DGradients();
+// The cache wraps fit first, so quick mode's cap on epochs (the outer wrapper) reaches its key.
+installFitCache();
 installQuickMode();
 
 /** The TensorFlow.js instance deepdeck uses (the same one `import * as tf from "@tensorflow/tfjs"` gives in this project). */
@@ -73,6 +76,7 @@ export { toCategorical, arrayReshape, sampleSlice, batch } from "./data/convenie
 export { augment } from "./data/augment";
 export type { AugmentOptions } from "./data/augment";
 export { quickMode } from "./quick";
+export { fitCacheDir } from "./models/fit_cache";
 export { setSeed } from "./seed";
 
 export { saveModel, loadModel } from "./models/tfjs_files";

@@ -45,6 +45,15 @@ describe("the notebooks", () => {
     assert.ok(Number(/accuracy (\d\.\d+)/.exec(out("evaluate-mlp"))![1]) >= 0.98);
     assert.ok(Number(/acc: (\d\.\d+)/.exec(out("evaluate-convnet"))![1]) >= 0.99);
     assert.match(out("slide32-1"), /Total params: 235,?146/);
+    // The "beyond the R deck" cells, run in the full run too.
+    assert.match(out("video-tensor"), /shape \[1, 9000, 1080, 1920, 3\]: 55,987,200,000 values/);
+    const bundle = (id: string) => (cells.find((c) => c.id === id)!.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {}));
+    assert.ok(bundle("optimizer-race").includes("application/vnd.vegalite.v5+json"), "the optimizer race is a Vega-Lite chart");
+    assert.match(out("optimizer-race"), /Adam: 40 steps, ends at/);
+    for (const id of ["image-kernels", "augmentation-random", "grad-cam"]) assert.ok(bundle(id).includes("image/png"), `${id} draws a picture`);
+    assert.match(out("grad-cam"), /grid of 12 images 28x28 in 3 columns/);
+    assert.match(out("keras-file"), /8 layers, 93322 parameters; largest difference over 100 predictions: [0-9.e-]+/);
+    assert.ok(Number(/predictions: ([0-9.e-]+)/.exec(out("keras-file"))![1]) < 1e-5, "the Keras file predicts as the model does");
     const kinds = new Set(cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {}))));
     for (const k of ["text/plain", "image/png", "image/svg+xml", "text/html", "application/vnd.vegalite.v5+json"]) assert.ok(kinds.has(k), `some output is ${k}`);
   });
@@ -83,6 +92,7 @@ describe("the notebooks in quick mode, through Jupyter", { skip: skipJupyter || 
     assert.ok(kinds("01-tensors-and-data.ipynb").has("image/png text/plain"), "the digit");
     assert.ok([...kinds("02-mnist-dense-network.ipynb")].some((k) => k.includes("application/vnd.vegalite.v5+json")), "the history chart");
     assert.ok(kinds("02-mnist-dense-network.ipynb").has("text/html text/plain"), "the pixel table");
-    assert.ok([...kinds("04-advanced-topics.ipynb")].some((k) => k.startsWith("image/png")), "feature maps and filters");
+    assert.ok([...kinds("04-advanced-topics.ipynb")].some((k) => k.startsWith("image/png")), "feature maps, filters, Grad-CAM");
+    assert.ok([...kinds("02-mnist-dense-network.ipynb")].filter((k) => k.includes("application/vnd.vegalite.v5+json")).length >= 1, "the optimizer race and the history");
   });
 });

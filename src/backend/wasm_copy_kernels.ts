@@ -12,13 +12,7 @@
  * Results are identical to the cpu backend; string tensors keep the original kernels.
  */
 import * as tf from "@tensorflow/tfjs";
-
-type KernelFunc = (params: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: tf.KernelBackend }) => tf.TensorInfo;
-
-interface WasmBackendLike extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
+import { isWasmBackend, replaceKernel, type KernelParams, type WasmBackendLike } from "./replace_kernel";
 
 /** Copy the box `begin`/`size` of a row-major array with `shape` into `out`, whole innermost runs at a time. */
 export function copyBox(src: tf.TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: tf.TypedArray): void {
@@ -69,23 +63,11 @@ export function gatherRows(src: tf.TypedArray, outer: number, dim: number, inner
   }
 }
 
-type Params = Parameters<KernelFunc>[0] & { backend: WasmBackendLike };
+type Params = KernelParams & { backend: WasmBackendLike };
 
-/** Replace a kernel; `run` returns null to hand the call to the original. */
-function replaceKernel(kernelName: string, backendName: string, run: (params: Params) => tf.TensorInfo | null): void {
-  const original = tf.getKernel(kernelName, backendName);
-  if (!original || (original as { deepdeck?: boolean }).deepdeck) return;
-  const fallback = original.kernelFunc as KernelFunc;
-  tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({
-    ...original,
-    deepdeck: true,
-    kernelFunc: (params) => {
-      const p = params as Params;
-      if (typeof p.backend.typedArrayFromHeap !== "function") return fallback(p);
-      return run(p) ?? fallback(p);
-    },
-  } as tf.KernelConfig);
+/** Our kernel where the backend is wasm and `run` takes the case; the original otherwise. */
+function replaceOnHeap(kernelName: string, backendName: string, run: (params: Params) => tf.TensorInfo | null): void {
+  replaceKernel(kernelName, backendName, (params, original) => (isWasmBackend(params.backend) && run(params as Params)) || original(params));
 }
 
 function slice({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
@@ -129,7 +111,7 @@ function castToBool({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
 
 /** Register the copy kernels on `backendName` (wasm); safe to call more than once. */
 export function installWasmCopyKernels(backendName = "wasm"): void {
-  replaceKernel("Slice", backendName, slice);
-  replaceKernel("GatherV2", backendName, gather);
-  replaceKernel("Cast", backendName, castToBool);
+  replaceOnHeap("Slice", backendName, slice);
+  replaceOnHeap("GatherV2", backendName, gather);
+  replaceOnHeap("Cast", backendName, castToBool);
 }

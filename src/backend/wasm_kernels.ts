@@ -9,30 +9,21 @@
  *   wasm computes correctly.
  */
 import * as tf from "@tensorflow/tfjs";
+import { replaceKernel, type KernelFunc } from "./replace_kernel";
 
-type KernelFunc = (params: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: tf.KernelBackend }) => tf.TensorInfo | tf.TensorInfo[];
 type Rewrite = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backend: tf.KernelBackend, temporaries: tf.TensorInfo[]) => { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap } | null;
 
 /** Replace a kernel by one that may rewrite its inputs and attributes, then calls the original. */
 function wrapKernel(kernelName: string, backendName: string, rewrite: Rewrite): void {
-  const original = tf.getKernel(kernelName, backendName);
-  if (!original || (original as { deepdeck?: boolean }).deepdeck) return;
-  const run = original.kernelFunc as KernelFunc;
-  tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({
-    ...original,
-    deepdeck: true,
-    kernelFunc: ({ inputs, attrs = {}, backend }) => {
-      const kb = backend as tf.KernelBackend;
-      const temporaries: tf.TensorInfo[] = [];
-      try {
-        const changed = rewrite(inputs, attrs, kb, temporaries);
-        return run({ inputs: changed?.inputs ?? inputs, attrs: changed?.attrs ?? attrs, backend: kb });
-      } finally {
-        for (const t of temporaries) kb.disposeData(t.dataId);
-      }
-    },
-  } as tf.KernelConfig);
+  replaceKernel(kernelName, backendName, ({ inputs, attrs = {}, backend }, original) => {
+    const temporaries: tf.TensorInfo[] = [];
+    try {
+      const changed = rewrite(inputs, attrs, backend, temporaries);
+      return original({ inputs: changed?.inputs ?? inputs, attrs: changed?.attrs ?? attrs, backend });
+    } finally {
+      for (const t of temporaries) backend.disposeData(t.dataId);
+    }
+  });
 }
 
 function swapLastTwo(rank: number): number[] {

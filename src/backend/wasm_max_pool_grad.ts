@@ -7,11 +7,7 @@
  * finite maximum passes no gradient). Measured on the course convnet: see bench/profile-step.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-
-interface WasmBackendLike extends tf.KernelBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(t: tf.TensorInfo): tf.TypedArray;
-}
+import { isWasmBackend, replaceKernel } from "./replace_kernel";
 
 /** The shape facts {@link maxPoolGradInto} needs; `computePool2DInfo` gives them. */
 export type PoolGeometry = Pick<
@@ -63,27 +59,17 @@ export function maxPoolGradInto(x: tf.TypedArray, dy: tf.TypedArray, g: PoolGeom
   }
 }
 
-type KernelFunc = (params: { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: tf.KernelBackend }) => tf.TensorInfo;
-
 /** Register it on `backendName` (wasm); safe to call more than once. */
 export function installWasmMaxPoolGrad(backendName = "wasm"): void {
-  const original = tf.getKernel("MaxPoolGrad", backendName);
-  if (!original || (original as { deepdeck?: boolean }).deepdeck) return;
-  const fallback = original.kernelFunc as KernelFunc;
-  tf.unregisterKernel("MaxPoolGrad", backendName);
-  tf.registerKernel({
-    ...original,
-    deepdeck: true,
-    kernelFunc: (params) => {
-      const { inputs, attrs, backend } = params as { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap; backend: WasmBackendLike };
-      const dy = inputs["dy"]!;
-      const x = inputs["input"]!;
-      if (typeof backend.typedArrayFromHeap !== "function" || x.dtype !== "float32" || dy.dtype !== "float32") return fallback(params as Parameters<KernelFunc>[0]);
-      const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: "floor" | "round" | "ceil" };
-      const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
-      const out = backend.makeOutput(x.shape, "float32");
-      maxPoolGradInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), info, backend.typedArrayFromHeap(out));
-      return out;
-    },
-  } as tf.KernelConfig);
+  replaceKernel("MaxPoolGrad", backendName, (params, original) => {
+    const { inputs, attrs, backend } = params;
+    const dy = inputs["dy"]!;
+    const x = inputs["input"]!;
+    if (!isWasmBackend(backend) || x.dtype !== "float32" || dy.dtype !== "float32") return original(params);
+    const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: "floor" | "round" | "ceil" };
+    const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    const out = backend.makeOutput(x.shape, "float32");
+    maxPoolGradInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), info, backend.typedArrayFromHeap(out));
+    return out;
+  });
 }

@@ -3,6 +3,7 @@
  * `npm run slides`: build slides/dist/ from slides/deck.md: parse (unified remark + the remark.js
  * plugins), knit (cached outputs, or run the code with --execute), render, and write a self-contained
  * folder: index.html, print.html (increments folded, for PDF), remark.js, KaTeX, theme, figures.
+ * `--execute --retrain` runs every training again instead of restoring unchanged ones from the cache.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -22,6 +23,8 @@ export interface BuildOptions {
   out?: string;
   cache?: string;
   execute?: boolean;
+  /** Reuse training runs whose model, data and arguments have not changed (DEEPDECK_FIT_CACHE). Default true. */
+  fitCache?: boolean;
 }
 
 function page(template: string, title: string, markdown: string): string {
@@ -43,6 +46,10 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
     const dataDir = mkdtempSync(join(tmpdir(), "deepdeck-knit-"));
     installKernelSpec({ dataDir });
     env["JUPYTER_DATA_DIR"] = dataDir;
+    // Re-knitting after a change re-runs every chunk (kernel state flows from one to the next), but a
+    // training run whose model, data and arguments are unchanged is restored instead of repeated.
+    if (options.fitCache !== false) env["DEEPDECK_FIT_CACHE"] ??= join(root, "slides", ".knit-work", "fit-cache");
+    else delete env["DEEPDECK_FIT_CACHE"];
   }
   const outputs = knit(deck, { cache: options.cache ?? join(root, "slides", "knit", "outputs.json"), execute: options.execute ?? false, workDir: join(root, "slides", ".knit-work"), env });
   const tmp = `${out}.tmp-${process.pid}`;
@@ -64,7 +71,7 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const deck = buildDeck({ execute: process.argv.includes("--execute") });
+    const deck = buildDeck({ execute: process.argv.includes("--execute"), fitCache: !process.argv.includes("--retrain") });
     console.log(`Built slides/dist: ${deck.slides.length} slides, ${deck.chunks.length} chunks. Open slides/dist/index.html (add ?ratio=4:3 for 4:3).`);
   } catch (e) {
     console.error((e as Error).message);
