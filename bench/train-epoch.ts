@@ -9,6 +9,7 @@ import { cpus } from "node:os";
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
+import { setFilterGradPatchesLimit } from "../src/backend/conv2d_gradients";
 import { compiled, courseConvnet, courseMlp } from "./course_models";
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
 
@@ -36,7 +37,10 @@ interface Config {
 }
 
 /** The wasm kernels deepdeck replaces; the stock configuration runs with tfjs's own (or none). */
-const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad"];
+const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast"];
+/** The replacements added in the second round (heap copies, max-pool gradient, filter gradient as patches). */
+const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast"];
+let secondOurs: tf.KernelConfig[] = [];
 let ours: tf.KernelConfig[] = [];
 let stock: tf.KernelConfig[] = [];
 const configs: Config[] = [
@@ -57,6 +61,27 @@ const configs: Config[] = [
     teardown() {
       for (const k of stock) tf.unregisterKernel(k.kernelName, "wasm");
       for (const k of ours) tf.registerKernel(k);
+    },
+  },
+  {
+    // Before this round: deepdeck's matMul and convolution-gradient kernels only.
+    name: "wasm + first deepdeck kernels",
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
+    predictSamples: 10000,
+    setup() {
+      secondOurs = secondRound.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k);
+      for (const k of secondOurs) tf.unregisterKernel(k.kernelName, "wasm");
+      for (const k of stock.filter((k) => secondRound.includes(k.kernelName))) {
+        tf.registerKernel(k);
+        k.setupFunc?.(tf.backend());
+      }
+      setFilterGradPatchesLimit(0);
+    },
+    teardown() {
+      for (const k of secondRound) tf.unregisterKernel(k, "wasm");
+      for (const k of secondOurs) tf.registerKernel(k);
+      setFilterGradPatchesLimit(16);
     },
   },
   { name: "wasm + deepdeck kernels", backend: "wasm", batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 }, predictSamples: 10000 },

@@ -119,6 +119,7 @@ describe("the training cache", () => {
     const { x, y } = data();
     const moved = data(0.5);
     const run = async (xx: tf.Tensor, epochs: number) => {
+      dd.setSeed(1); // the same generator position each time (an earlier test seeded it)
       const m = model();
       const r = recorder();
       await m.fit(xx, y, { epochs, batchSize: 30, verbose: 0, callbacks: [r.callback] });
@@ -135,6 +136,26 @@ describe("the training cache", () => {
     assert.equal(await run(x, 2), 0, "and the rewritten entry is used");
     assert.ok(!readdirSync(root).some((f) => f.endsWith(".tmp")), "no half-written entries");
     tf.dispose([x, y, moved.x, moved.y]);
+  });
+
+  test("seeded: the generator's position is part of the key, and is where training left it after a restore", async () => {
+    process.env["DEEPDECK_FIT_CACHE"] = root;
+    const { x, y } = data(2);
+    const run = async (seed: number) => {
+      dd.setSeed(seed);
+      const m = model();
+      const r = recorder();
+      await m.fit(x, y, { epochs: 2, batchSize: 20, verbose: 0, callbacks: [r.callback] });
+      m.dispose();
+      return { batches: r.seen.batches, next: Math.random() };
+    };
+    const trained = await run(9);
+    const restored = await run(9);
+    assert.equal(trained.batches, 6);
+    assert.equal(restored.batches, 0, "same seed: restored");
+    assert.equal(restored.next, trained.next, "the next random number is the one a real run would draw");
+    assert.equal((await run(10)).batches, 6, "another seed: other dropout masks and order, so it trains");
+    tf.dispose([x, y]);
   });
 
   test("quick mode turns it off", () => {

@@ -7,14 +7,16 @@
  * run are restored and replayed through the callbacks epoch by epoch (a live chart redraws as it did);
  * on a miss, fit runs and its result is stored. Off unless the variable is set; off in quick mode.
  *
- * What it cannot see: random draws (dropout masks, shuffling) come from Math.random and tfjs's own
- * generator, so an unseeded run restored from the cache is one sample of what training would give.
+ * Random draws (dropout masks, shuffling) come from Math.random: after `dd.setSeed`, the generator's
+ * position is part of the key and is restored after the run, so a seeded notebook continues exactly as
+ * if it had trained. An unseeded run restored from the cache is one sample of what training would give.
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { quickMode } from "../quick";
+import { randomState, setRandomState } from "../seed";
 
 type FitArgs = tf.ModelFitArgs & Record<string, unknown>;
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -32,6 +34,8 @@ interface Stored {
   optimizer: { name: string; shape: number[]; dtype: string }[];
   history: { epoch: number[]; history: Record<string, number[]>; params: Record<string, unknown> };
   trainedSeconds: number;
+  /** Where dd.setSeed's generator stood after training (null when unseeded): restored with the weights. */
+  randomStateAfter: number | null;
 }
 
 function tensors(v: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor> | undefined): tf.Tensor[] {
@@ -69,6 +73,8 @@ async function fitKey(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.T
   hashTensors(h, tensors(y));
   hashTensors(h, tensors(args.validationData as tf.Tensor[] | undefined));
   h.update(argsJson(args));
+  // Seeded, the generator's position decides dropout masks and shuffling: part of what the run depends on.
+  h.update(`|random:${randomState()}`);
   return h.digest("hex").slice(0, 32);
 }
 
@@ -90,6 +96,7 @@ function writeEntry(dir: string, model: tf.LayersModel, optimizerWeights: NamedT
     optimizer: optimizerWeights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype })),
     history: { epoch: history.epoch, history: history.history as Record<string, number[]>, params: history.params as Record<string, unknown> },
     trainedSeconds: seconds,
+    randomStateAfter: randomState(),
   };
   // A whole entry or none: written beside, then renamed into place.
   const tmp = `${dir}.${process.pid}.tmp`;
@@ -158,6 +165,9 @@ async function restore(model: tf.LayersModel, stored: Stored, values: tf.Tensor[
   history.history = stored.history.history;
   history.params = stored.history.params as tf.History["params"];
   (model as unknown as { history: tf.History }).history = history;
+  // Leave the generator where training left it, so what follows (the next model's initial weights) is
+  // the same as after a real run.
+  if (stored.randomStateAfter !== null && stored.randomStateAfter !== undefined) setRandomState(stored.randomStateAfter);
   await replay(model, callbacks, stored);
   return history;
 }
