@@ -43,7 +43,7 @@ describe("the notebooks", () => {
     const cells = parts.flatMap((p) => (JSON.parse(committed(p.file)) as Notebook).cells);
     const out = (id: string) => cellText(cells.find((c) => c.id === id)!);
     assert.ok(Number(/accuracy (\d\.\d+)/.exec(out("evaluate-mlp"))![1]) >= 0.98);
-    assert.ok(Number(/acc: (\d\.\d+)/.exec(out("evaluate-convnet"))![1]) >= 0.99);
+    assert.ok(Number(/acc: (\d\.\d+)/.exec(out("evaluate-convnet"))![1]) >= 0.989, "the convnet (see test/deck.test.mts on its spread)");
     assert.match(out("slide32-1"), /Total params: 235,?146/);
     // The "beyond the R deck" cells, run in the full run too.
     assert.match(out("video-tensor"), /shape \[1, 9000, 1080, 1920, 3\]: 55,987,200,000 values/);

@@ -25,7 +25,7 @@ export interface LossSurfaceOptions {
   x?: [number, number];
   /** The y range drawn. Default: the paths' range, widened by 10%. */
   y?: [number, number];
-  /** Grid points per axis the contours are computed on. Default 120. */
+  /** Grid points per axis the contours are computed on. Default 80. */
   resolution?: number;
   /** How many contour levels (spaced evenly on a log scale when the loss is positive), or the levels themselves. Default 14. */
   levels?: number | number[];
@@ -69,6 +69,11 @@ function pathRange(paths: SurfacePath[], axis: 0 | 1): [number, number] {
   const hi = Math.max(...v);
   const pad = Math.max(1e-3, (hi - lo) * 0.1);
   return [lo - pad, hi + pad];
+}
+
+function round(v: number, [lo, hi]: [number, number]): number {
+  const step = 10 ** Math.floor(Math.log10((hi - lo) / 1e4));
+  return Number((Math.round(v / step) * step).toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
 }
 
 /** The loss on a resolution × resolution grid, row-major from (x0, y0); one tensor call. */
@@ -118,7 +123,7 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
   checkPaths(fn, paths);
   const xr = options.x === undefined ? pathRange(paths, 0) : range(fn, "x", options.x);
   const yr = options.y === undefined ? pathRange(paths, 1) : range(fn, "y", options.y);
-  const n = integer(fn, "resolution", options.resolution ?? 120, 8, 1000);
+  const n = integer(fn, "resolution", options.resolution ?? 80, 8, 1000);
   const levels = options.levels ?? 14;
   if (!(Array.isArray(levels) ? levels.every(Number.isFinite) && levels.length > 0 : Number.isInteger(levels) && levels >= 1)) {
     throw new RangeError(`${fn}: option levels must be a whole number >= 1 or an array of numbers, received ${describe(levels)}.`);
@@ -140,8 +145,9 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
         let piece = 0;
         let wasInside = false;
         ring.forEach(([gx, gy], order) => {
-          const x = xr[0] + (gx! - 0.5) * sx;
-          const y = yr[0] + (gy! - 0.5) * sy;
+          // Rounded to a ten-thousandth of the plot: finer than a pixel, and a notebook a fraction the size.
+          const x = round(xr[0] + (gx! - 0.5) * sx, xr);
+          const y = round(yr[0] + (gy! - 0.5) * sy, yr);
           const isInside = inside(x, xr, sx) && inside(y, yr, sy);
           if (isInside && !wasInside) piece++;
           if (isInside) lines.push({ level: g.value, ring: `${g.value}:${p}:${r}:${piece}`, order, x, y });

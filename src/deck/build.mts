@@ -3,7 +3,8 @@
  * `npm run slides`: build slides/dist/ from slides/deck.md: parse (unified remark + the remark.js
  * plugins), knit (cached outputs, or run the code with --execute), render, and write a self-contained
  * folder: index.html, print.html (increments folded, for PDF), remark.js, KaTeX, theme, figures.
- * `--execute --retrain` runs every training again instead of restoring unchanged ones from the cache.
+ * `--execute --force` runs the code even when it has not changed (the cache keys on the deck's code, not
+ * on deepdeck's); `--retrain` also trains again instead of restoring unchanged runs from the fit cache.
  */
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -25,6 +26,8 @@ export interface BuildOptions {
   execute?: boolean;
   /** Reuse training runs whose model, data and arguments have not changed (DEEPDECK_FIT_CACHE). Default true. */
   fitCache?: boolean;
+  /** With execute: run the code even if it has not changed (after changing deepdeck itself). */
+  force?: boolean;
 }
 
 function page(template: string, title: string, markdown: string): string {
@@ -51,7 +54,7 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
     if (options.fitCache !== false) env["DEEPDECK_FIT_CACHE"] ??= join(root, "slides", ".knit-work", "fit-cache");
     else delete env["DEEPDECK_FIT_CACHE"];
   }
-  const outputs = knit(deck, { cache: options.cache ?? join(root, "slides", "knit", "outputs.json"), execute: options.execute ?? false, workDir: join(root, "slides", ".knit-work"), env });
+  const outputs = knit(deck, { cache: options.cache ?? join(root, "slides", "knit", "outputs.json"), execute: options.execute ?? false, force: (options.execute ?? false) && (options.force ?? false), workDir: join(root, "slides", ".knit-work"), env });
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, "assets"), { recursive: true });
@@ -71,7 +74,7 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const deck = buildDeck({ execute: process.argv.includes("--execute"), fitCache: !process.argv.includes("--retrain") });
+    const deck = buildDeck({ execute: process.argv.includes("--execute"), fitCache: !process.argv.includes("--retrain"), force: process.argv.includes("--force") });
     console.log(`Built slides/dist: ${deck.slides.length} slides, ${deck.chunks.length} chunks. Open slides/dist/index.html (add ?ratio=4:3 for 4:3).`);
   } catch (e) {
     console.error((e as Error).message);

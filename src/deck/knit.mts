@@ -32,6 +32,8 @@ export interface KnitOptions {
   env?: NodeJS.ProcessEnv;
   /** Seconds a chunk may take. Default 3600. */
   timeout?: number;
+  /** Run the chunks even when the cache matches the code (the cache does not see changes to deepdeck itself). */
+  force?: boolean;
 }
 
 /** The hash of each evaluated chunk and inline expression: its code and all the code before it. */
@@ -73,7 +75,7 @@ export function knit(deck: ParsedDeck, options: KnitOptions): KnitResult {
   const cache = readKnitCache(options.cache);
   const stale = [...hashes.chunks].filter(([id, h]) => cache.chunks[id]?.hash !== h).map(([id]) => id);
   const staleInline = [...hashes.inline].filter(([id, h]) => cache.inline[id]?.hash !== h).map(([id]) => id);
-  if (stale.length === 0 && staleInline.length === 0) {
+  if (stale.length === 0 && staleInline.length === 0 && !options.force) {
     return {
       chunks: new Map([...hashes.chunks.keys()].map((id) => [id, cache.chunks[id]!.outputs])),
       inline: new Map([...hashes.inline.keys()].map((id) => [id, cache.inline[id]!.text])),
