@@ -31,6 +31,7 @@ test("the package exports exactly its documented names, from the built entry poi
     "featureMapsFigure",
     "filters",
     "filtersFigure",
+    "fitCacheDir",
     "formatTensor",
     "getPrintOptions",
     "gradCam",
