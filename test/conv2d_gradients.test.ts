@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import "@tensorflow/tfjs-backend-wasm";
 import { setFilterGradPatchesLimit } from "../src/backend/conv2d_gradients";
+import { registerWasmBackend } from "../src/backend/ready";
 import { dd, tf } from "./support/tf";
 
 type Pad = "same" | "valid" | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -67,6 +68,8 @@ function maxAbsError(a: Float32Array, b: Float32Array): { err: number; scale: nu
 
 before(async () => {
   await dd.ready();
+  // These tests compare wasm with cpu whichever backend DEEPDECK_BACKEND chose.
+  registerWasmBackend();
 });
 
 describe("conv2d gradients on wasm match the cpu backend", () => {

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { compiled, courseConvnet, courseMlp } from "../bench/course_models";
+import { registerWasmBackend } from "../src/backend/ready";
 import { dd, tf } from "./support/tf";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-models-"));
@@ -26,6 +27,8 @@ const convnet = () => compiled(courseConvnet());
 
 before(async () => {
   await dd.ready();
+  // These tests compare wasm with cpu whichever backend DEEPDECK_BACKEND chose.
+  registerWasmBackend();
 });
 
 describe("Keras files in: every known layout variant", () => {

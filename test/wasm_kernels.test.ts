@@ -6,10 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import { registerWasmBackend } from "../src/backend/ready";
 import { dd, tf } from "./support/tf";
 
 before(async () => {
   await dd.ready();
+  // These tests compare wasm with cpu whichever backend DEEPDECK_BACKEND chose.
+  registerWasmBackend();
 });
 
 async function onBoth(f: () => tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {

@@ -81,13 +81,21 @@ async function withoutNewErrorHandlers<T>(init: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * Load the wasm backend and put deepdeck's kernels on it, without switching to it (tests compare it with
+ * cpu whichever backend DEEPDECK_BACKEND chose). Loading it registers tfjs's own kernels, so ours go after.
+ */
+export function registerWasmBackend(): void {
+  require("@tensorflow/tfjs-backend-wasm");
+  installWasmConvKernels();
+  installWasmKernelFixes();
+  installWasmCopyKernels();
+  installWasmMaxPoolGrad();
+}
+
 async function tryWasm(): Promise<BackendAttempt> {
   try {
-    require("@tensorflow/tfjs-backend-wasm");
-    installWasmConvKernels();
-    installWasmKernelFixes();
-    installWasmCopyKernels();
-    installWasmMaxPoolGrad();
+    registerWasmBackend();
     if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm")))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");

@@ -44,6 +44,8 @@ export function augment(images: tf.Tensor, options: AugmentOptions = {}): tf.Ten
   const fill = options.fill ?? 0;
   if (typeof fill !== "number" || !Number.isFinite(fill)) throw new TypeError(`${fn}: option fill must be a number, received ${describe(fill)}.`);
   if (options.flip !== undefined && typeof options.flip !== "boolean") throw new TypeError(`${fn}: option flip must be true or false, received ${describe(options.flip)}.`);
+  // Nothing to do: a copy (tf.image.transform on the cpu backend would also blank the last row and column).
+  if (rotation === 0 && shift === 0 && zoom === 0 && !options.flip) return tf.tidy(() => (images.dtype === "float32" ? tf.clone(images) : tf.cast(images, "float32"))) as tf.Tensor4D;
   const [n, h, w] = images.shape as [number, number, number, number];
   const uniform = (r: number) => (Math.random() * 2 - 1) * r;
   const cx = (w - 1) / 2;
