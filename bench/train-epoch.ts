@@ -37,9 +37,9 @@ interface Config {
 }
 
 /** The wasm kernels deepdeck replaces; the stock configuration runs with tfjs's own (or none). */
-const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast"];
-/** The replacements added in the second round (heap copies, max-pool gradient, filter gradient as patches). */
-const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast"];
+const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast", "DeepdeckAdamStep"];
+/** The replacements added in the second round (heap copies, max-pool gradient, Adam in one pass, filter gradient as patches). */
+const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast", "DeepdeckAdamStep"];
 let secondOurs: tf.KernelConfig[] = [];
 let ours: tf.KernelConfig[] = [];
 let stock: tf.KernelConfig[] = [];
@@ -79,7 +79,7 @@ const configs: Config[] = [
       setFilterGradPatchesLimit(0);
     },
     teardown() {
-      for (const k of secondRound) tf.unregisterKernel(k, "wasm");
+      for (const k of secondRound) if (tf.getKernel(k, "wasm")) tf.unregisterKernel(k, "wasm");
       for (const k of secondOurs) tf.registerKernel(k);
       setFilterGradPatchesLimit(16);
     },

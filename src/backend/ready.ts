@@ -9,6 +9,7 @@ import { installConv2DGradients, installWasmConvKernels } from "./conv2d_gradien
 import { installWasmKernelFixes } from "./wasm_kernels";
 import { installWasmCopyKernels } from "./wasm_copy_kernels";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad";
+import { installWasmAdam } from "./wasm_adam";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -91,6 +92,7 @@ export function registerWasmBackend(): void {
   installWasmKernelFixes();
   installWasmCopyKernels();
   installWasmMaxPoolGrad();
+  installWasmAdam();
 }
 
 async function tryWasm(): Promise<BackendAttempt> {
