@@ -40,28 +40,33 @@ interface Config {
 const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast", "DeepdeckAdamStep"];
 /** The replacements added in the second round (heap copies, max-pool gradient, Adam in one pass, filter gradient as patches). */
 const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast", "DeepdeckAdamStep"];
-let secondOurs: tf.KernelConfig[] = [];
-let ours: tf.KernelConfig[] = [];
 let stock: tf.KernelConfig[] = [];
+let restore: () => void = () => {};
+
+/** Put tfjs's own wasm kernels back for `names` (none where tfjs has none); returns how to undo it. */
+function useStockKernels(names: string[]): () => void {
+  const ours = names.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k);
+  for (const k of ours) tf.unregisterKernel(k.kernelName, "wasm");
+  const theirs = stock.filter((k) => names.includes(k.kernelName));
+  for (const k of theirs) {
+    tf.registerKernel(k);
+    // A kernel registered after the backend started needs its setup (wasm function lookups) run now.
+    k.setupFunc?.(tf.backend());
+  }
+  return () => {
+    for (const k of theirs) tf.unregisterKernel(k.kernelName, "wasm");
+    for (const k of ours) tf.registerKernel(k);
+  };
+}
+
 const configs: Config[] = [
   {
     name: "wasm, stock tfjs",
     backend: "wasm",
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 4 },
     predictSamples: 10000,
-    setup() {
-      ours = replaced.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k);
-      for (const k of ours) tf.unregisterKernel(k.kernelName, "wasm");
-      // A kernel registered after the backend started needs its setup (wasm function lookups) run now.
-      for (const k of stock) {
-        tf.registerKernel(k);
-        k.setupFunc?.(tf.backend());
-      }
-    },
-    teardown() {
-      for (const k of stock) tf.unregisterKernel(k.kernelName, "wasm");
-      for (const k of ours) tf.registerKernel(k);
-    },
+    setup: () => void (restore = useStockKernels(replaced)),
+    teardown: () => restore(),
   },
   {
     // Before this round: deepdeck's matMul and convolution-gradient kernels only.
@@ -70,17 +75,11 @@ const configs: Config[] = [
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
     predictSamples: 10000,
     setup() {
-      secondOurs = secondRound.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k);
-      for (const k of secondOurs) tf.unregisterKernel(k.kernelName, "wasm");
-      for (const k of stock.filter((k) => secondRound.includes(k.kernelName))) {
-        tf.registerKernel(k);
-        k.setupFunc?.(tf.backend());
-      }
+      restore = useStockKernels(secondRound);
       setFilterGradPatchesLimit(0);
     },
     teardown() {
-      for (const k of secondRound) if (tf.getKernel(k, "wasm")) tf.unregisterKernel(k, "wasm");
-      for (const k of secondOurs) tf.registerKernel(k);
+      restore();
       setFilterGradPatchesLimit(16);
     },
   },
