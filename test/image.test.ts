@@ -129,6 +129,17 @@ describe("imageFigure / imshow", () => {
 });
 
 describe("grids", () => {
+  test("long titles shrink to their cell instead of running into the next one", () => {
+    const batch = tf.zeros([2, 28, 28]);
+    const fig = dd.imageGridFigure(batch, { titles: ["7", "edges (outline)"], scale: 3 });
+    batch.dispose();
+    const sizes = [...fig.svg!.matchAll(/font-size="(\d+)"[^>]*>([^<]*)</g)].map((m) => [m[2], Number(m[1])] as const);
+    assert.deepEqual(sizes[0], ["7", 11], "a short title keeps 11 px");
+    const [text, size] = sizes[1]!;
+    assert.equal(text, "edges (outline)");
+    assert.ok(size < 11 && size >= 7, `the long title at ${size} px`);
+    assert.ok(text.length * 0.58 * size <= 84 + 4, "and fits its 84 px cell with the spacing");
+  });
   test("a labelled batch: layout, pixels, and pred / true titles in green and red", async () => {
     const batch = tf.tidy(() => tf.stack([tf.zeros([4, 4], "int32"), tf.fill([4, 4], 255, "int32"), tf.fill([4, 4], 128, "int32")]));
     const fig = await noLeaks(() => dd.imageGridFigure(batch, { labels: [1, 2, 3], predictions: [1, 0, 3], cols: 2, scale: 10, spacing: 4 }));

@@ -42,6 +42,15 @@ function numbers(fn: string, name: string, v: ArrayLike<number> | tf.Tensor | un
   return arr;
 }
 
+/**
+ * A font size at which `text` fits in `width` pixels (sans-serif averages ~0.58 em per character),
+ * down to 7 px; long titles shrink instead of running into their neighbours.
+ */
+export function fittedSize(text: string, width: number, size: number): number {
+  const needed = text.length * 0.58 * size;
+  return needed <= width ? size : Math.max(7, Math.floor((size * width) / needed));
+}
+
 /** Images as [n, h, w, c] values, plus how to read them: the core of every grid. */
 interface Stack {
   values: ArrayLike<number>;
@@ -107,7 +116,7 @@ function gridFigure(fn: string, stack: Stack, options: GridOptions, defaults: Pa
     } else if (opts.titles) {
       title = String(opts.titles[i]);
     }
-    if (title !== undefined) texts.push({ x: x + cellW / 2, y: y + 11, text: title, size: 11, ...(color ? { color, bold: true } : {}) });
+    if (title !== undefined) texts.push({ x: x + cellW / 2, y: y + 11, text: title, size: fittedSize(title, cellW + spacing, 11), ...(color ? { color, bold: true } : {}) });
   }
   const w = spacing + cols * (cellW + spacing);
   const h = top + spacing + rows * (cellH + spacing);
