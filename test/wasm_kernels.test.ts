@@ -260,3 +260,24 @@ describe("Adam in one pass on wasm", () => {
     wasm.moments.forEach((m, i) => close(m, cpu.moments[i]!, `moment ${i}`));
   });
 });
+
+describe("UnsortedSegmentSum on wasm (tfjs has none): the gradient of gather", () => {
+  test("gather's gradient, with repeated indices, matches cpu", async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const table = tf.randomNormal([7, 5], 0, 1, "float32", 8);
+      const idx = tf.tensor2d([[1, 3, 1], [6, 0, 1]], [2, 3], "int32");
+      const w = tf.randomNormal([2, 3, 5], 0, 1, "float32", 9);
+      const [g] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(tf.gather(t, idx), w)))([table]);
+      return [g!];
+    });
+    close(wasm[0]!, cpu[0]!, "d/dtable");
+  });
+  test("direct calls: rows summed into segments, ids out of range dropped", async () => {
+    const { cpu, wasm } = await onBoth(() => {
+      const x = tf.randomNormal([2, 3, 4], 0, 1, "float32", 10);
+      return [tf.unsortedSegmentSum(x, tf.tensor1d([2, 0], "int32"), 4), tf.unsortedSegmentSum(x.reshape([6, 4]), tf.tensor1d([1, 1, 5, -1, 0, 2], "int32"), 3)];
+    });
+    close(wasm[0]!, cpu[0]!, "1-D ids");
+    close(wasm[1]!, cpu[1]!, "ids out of range");
+  });
+});

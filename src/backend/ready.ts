@@ -10,6 +10,7 @@ import { installWasmKernelFixes } from "./wasm_kernels";
 import { installWasmCopyKernels } from "./wasm_copy_kernels";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad";
 import { installWasmAdam } from "./wasm_adam";
+import { installWasmSegmentSum } from "./wasm_segment_sum";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -93,6 +94,7 @@ export function registerWasmBackend(): void {
   installWasmCopyKernels();
   installWasmMaxPoolGrad();
   installWasmAdam();
+  installWasmSegmentSum();
 }
 
 async function tryWasm(): Promise<BackendAttempt> {

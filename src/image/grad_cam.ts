@@ -96,7 +96,7 @@ export function gradCam(model: tf.LayersModel, image: tf.Tensor, options: GradCa
       const classes = probabilities.shape[probabilities.shape.length - 1]!;
       const classIndex = options.classIndex === undefined ? (tf.argMax(probabilities.reshape([-1]), 0).dataSync()[0] as number) : integer(fn, "classIndex", options.classIndex, 0, classes - 1);
       const score = probabilities.reshape([-1]).dataSync()[classIndex]!;
-      // slice, not gather: gather's gradient needs UnsortedSegmentSum, which the wasm backend lacks.
+      // The chosen class's score alone, as a slice of the output.
       const grads = tf.grad((a: tf.Tensor) => tf.sum(tf.slice(head(a).reshape([-1]), classIndex, 1)))(activation) as tf.Tensor4D;
       const weights = tf.mean(grads, [1, 2], true);
       const cam = tf.relu(tf.sum(tf.mul(activation, weights), -1, true)) as tf.Tensor4D;

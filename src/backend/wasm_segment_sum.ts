@@ -1,0 +1,41 @@
+/**
+ * UnsortedSegmentSum for the wasm backend, which has none: without it the gradient of `tf.gather`
+ * (and so of an Embedding layer) fails on wasm. Sums each slice of `x` into the row its segment id
+ * names; ids outside [0, numSegments) are dropped, as on cpu. The result is float32, as cpu's is.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { isWasmBackend } from "./replace_kernel";
+
+/** out[id][j] += x[k][j] for every k whose id is in range; `out` must start at zero. */
+export function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, inner: number, numSegments: number, out: Float32Array): void {
+  out.fill(0);
+  for (let k = 0; k < ids.length; k++) {
+    const id = ids[k]!;
+    if (!(id >= 0 && id < numSegments)) continue;
+    const from = k * inner;
+    const to = id * inner;
+    for (let j = 0; j < inner; j++) out[to + j] += x[from + j]!;
+  }
+}
+
+/** Register it on `backendName` (wasm) unless that backend has one. */
+export function installWasmSegmentSum(backendName = "wasm"): void {
+  if (tf.getKernel("UnsortedSegmentSum", backendName)) return;
+  tf.registerKernel({
+    kernelName: "UnsortedSegmentSum",
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      if (!isWasmBackend(backend as tf.KernelBackend)) throw new Error("UnsortedSegmentSum: this kernel runs on the wasm backend only.");
+      const b = backend as import("./replace_kernel").WasmBackendLike;
+      const x = inputs["x"]!;
+      const ids = inputs["segmentIds"]!;
+      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
+      const idRank = ids.shape.length;
+      const outShape = [numSegments, ...x.shape.slice(idRank)];
+      const inner = tf.util.sizeFromShape(x.shape.slice(idRank));
+      const out = b.makeOutput(outShape, "float32");
+      segmentSum(b.typedArrayFromHeap(x), b.typedArrayFromHeap(ids), inner, numSegments, b.typedArrayFromHeap(out) as Float32Array);
+      return out;
+    },
+  });
+}
