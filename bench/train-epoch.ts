@@ -37,9 +37,9 @@ interface Config {
 }
 
 /** The wasm kernels deepdeck replaces; the stock configuration runs with tfjs's own (or none). */
-const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast", "DeepdeckAdamStep"];
-/** The replacements added in the second round (heap copies, max-pool gradient, Adam in one pass, filter gradient as patches). */
-const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast", "DeepdeckAdamStep"];
+const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast"];
+/** The replacements added in the second round (heap copies, max-pool gradient, filter gradient as patches). */
+const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast"];
 let stock: tf.KernelConfig[] = [];
 let restore: () => void = () => {};
 

@@ -2,7 +2,7 @@
  * Convolution gradients that TensorFlow.js lacks where the course needs them:
  * - the wasm backend has no `Conv2DBackpropFilter` kernel, so no convnet trains on it, and its
  *   `Conv2DBackpropInput` is a plain loop; we register both, each as one forward convolution, which
- *   wasm runs on XNNPACK;
+ *   wasm runs on XNNPACK (the filter gradient of a layer with few taps as one matMul of patches);
  * - no backend has a gradient for dilated convolutions; the Conv2D gradient is extended to them.
  * Both are exact up to float rounding against the cpu backend (test/conv2d_gradients.test.ts).
  */
@@ -52,8 +52,8 @@ export function conv2dFilterGrad(
  * Below this many filter taps (kh·kw·ci) the filter gradient is one matMul of the input's patches by
  * `dy`. Above it, the forward-convolution form is faster; the course's first layer (3·3·1 = 9 taps)
  * is the case this is for: as a convolution its "filter" is all of `dy` (26×26), which XNNPACK runs
- * slowly (measured 8.6 ms as a convolution, 5.5 ms as patches; the second layer, 288 taps, is 14 ms as
- * a convolution and 22 ms as patches).
+ * slowly (measured 8.6–13 ms as a convolution, 4.7 ms as patches; the second layer, 288 taps, is 14 ms
+ * as a convolution and 22 ms as patches).
  */
 let patchesLimit = 16;
 

@@ -9,7 +9,6 @@ import { installConv2DGradients, installWasmConvKernels } from "./conv2d_gradien
 import { installWasmKernelFixes } from "./wasm_kernels";
 import { installWasmCopyKernels } from "./wasm_copy_kernels";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad";
-import { installWasmAdam } from "./wasm_adam";
 import { installWasmSegmentSum } from "./wasm_segment_sum";
 
 /** The backends deepdeck can choose, fastest first. */
@@ -93,7 +92,6 @@ export function registerWasmBackend(): void {
   installWasmKernelFixes();
   installWasmCopyKernels();
   installWasmMaxPoolGrad();
-  installWasmAdam();
   installWasmSegmentSum();
 }
 

@@ -26,3 +26,22 @@ export function replaceKernel(kernelName: string, backendName: string, run: (par
 export function isWasmBackend(backend: tf.KernelBackend): backend is WasmBackendLike {
   return typeof (backend as Partial<WasmBackendLike>).typedArrayFromHeap === "function";
 }
+
+/** `run` on the wasm heap where the backend is wasm and `run` takes the case (non-null); the original kernel otherwise. */
+export function replaceOnHeap(kernelName: string, backendName: string, run: (params: KernelParams & { backend: WasmBackendLike }) => tf.TensorInfo | null): void {
+  replaceKernel(kernelName, backendName, (params, original) => (isWasmBackend(params.backend) && run(params as KernelParams & { backend: WasmBackendLike })) || original(params));
+}
+
+/** Register a kernel the backend lacks, computed on the wasm heap; no-op where the backend has one. */
+export function addHeapKernel(kernelName: string, backendName: string, run: (params: KernelParams & { backend: WasmBackendLike }) => tf.TensorInfo): void {
+  if (tf.getKernel(kernelName, backendName)) return;
+  tf.registerKernel({
+    kernelName,
+    backendName,
+    kernelFunc: (params) => {
+      const p = params as KernelParams;
+      if (!isWasmBackend(p.backend)) throw new Error(`${kernelName}: deepdeck's kernel runs on the wasm backend only.`);
+      return run(p as KernelParams & { backend: WasmBackendLike });
+    },
+  });
+}

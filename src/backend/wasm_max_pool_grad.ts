@@ -7,7 +7,7 @@
  * finite maximum passes no gradient). Measured on the course convnet: see bench/profile-step.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-import { isWasmBackend, replaceKernel } from "./replace_kernel";
+import { replaceOnHeap } from "./replace_kernel";
 
 /** The shape facts {@link maxPoolGradInto} needs; `computePool2DInfo` gives them. */
 export type PoolGeometry = Pick<
@@ -61,11 +61,10 @@ export function maxPoolGradInto(x: tf.TypedArray, dy: tf.TypedArray, g: PoolGeom
 
 /** Register it on `backendName` (wasm); safe to call more than once. */
 export function installWasmMaxPoolGrad(backendName = "wasm"): void {
-  replaceKernel("MaxPoolGrad", backendName, (params, original) => {
-    const { inputs, attrs, backend } = params;
+  replaceOnHeap("MaxPoolGrad", backendName, ({ inputs, attrs, backend }) => {
     const dy = inputs["dy"]!;
     const x = inputs["input"]!;
-    if (!isWasmBackend(backend) || x.dtype !== "float32" || dy.dtype !== "float32") return original(params);
+    if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
     const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: "floor" | "round" | "ceil" };
     const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
     const out = backend.makeOutput(x.shape, "float32");

@@ -4,7 +4,7 @@
  * names; ids outside [0, numSegments) are dropped, as on cpu. The result is float32, as cpu's is.
  */
 import * as tf from "@tensorflow/tfjs";
-import { isWasmBackend } from "./replace_kernel";
+import { addHeapKernel } from "./replace_kernel";
 
 /** out[id][j] += x[k][j] for every k whose id is in range; `out` must start at zero. */
 export function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, inner: number, numSegments: number, out: Float32Array): void {
@@ -20,22 +20,13 @@ export function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, inner: 
 
 /** Register it on `backendName` (wasm) unless that backend has one. */
 export function installWasmSegmentSum(backendName = "wasm"): void {
-  if (tf.getKernel("UnsortedSegmentSum", backendName)) return;
-  tf.registerKernel({
-    kernelName: "UnsortedSegmentSum",
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend }) => {
-      if (!isWasmBackend(backend as tf.KernelBackend)) throw new Error("UnsortedSegmentSum: this kernel runs on the wasm backend only.");
-      const b = backend as import("./replace_kernel").WasmBackendLike;
-      const x = inputs["x"]!;
-      const ids = inputs["segmentIds"]!;
-      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
-      const idRank = ids.shape.length;
-      const outShape = [numSegments, ...x.shape.slice(idRank)];
-      const inner = tf.util.sizeFromShape(x.shape.slice(idRank));
-      const out = b.makeOutput(outShape, "float32");
-      segmentSum(b.typedArrayFromHeap(x), b.typedArrayFromHeap(ids), inner, numSegments, b.typedArrayFromHeap(out) as Float32Array);
-      return out;
-    },
+  addHeapKernel("UnsortedSegmentSum", backendName, ({ inputs, attrs, backend }) => {
+    const x = inputs["x"]!;
+    const ids = inputs["segmentIds"]!;
+    const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
+    const idRank = ids.shape.length;
+    const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], "float32");
+    segmentSum(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(ids), tf.util.sizeFromShape(x.shape.slice(idRank)), numSegments, backend.typedArrayFromHeap(out) as Float32Array);
+    return out;
   });
 }

@@ -71,9 +71,12 @@ function pathRange(paths: SurfacePath[], axis: 0 | 1): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-function round(v: number, [lo, hi]: [number, number]): number {
-  const step = 10 ** Math.floor(Math.log10((hi - lo) / 1e4));
-  return Number((Math.round(v / step) * step).toFixed(Math.max(0, -Math.floor(Math.log10(step)))));
+/** Rounding to a power of ten under a ten-thousandth of the range: finer than a pixel, and short in JSON. */
+function rounder([lo, hi]: [number, number]): (v: number) => number {
+  const exponent = Math.floor(Math.log10((hi - lo) / 1e4));
+  const step = 10 ** exponent;
+  const digits = Math.max(0, -exponent);
+  return (v) => Number((Math.round(v / step) * step).toFixed(digits));
 }
 
 /** The loss on a resolution × resolution grid, row-major from (x0, y0); one tensor call. */
@@ -136,6 +139,9 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
   const sx = (xr[1] - xr[0]) / (n - 1);
   const sy = (yr[1] - yr[0]) / (n - 1);
   const lines: { level: number; ring: string; order: number; x: number; y: number }[] = [];
+  // Rounded: the points stay finer than a pixel and the notebook a fraction the size.
+  const roundX = rounder(xr);
+  const roundY = rounder(yr);
   // The polygons d3 returns are closed along the grid's border; those stretches are not contour lines,
   // so each ring is cut where it leaves the grid and only the pieces inside are drawn.
   const inside = (v: number, [lo, hi]: [number, number], step: number) => v >= lo - step * 1e-6 && v <= hi + step * 1e-6;
@@ -145,9 +151,8 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
         let piece = 0;
         let wasInside = false;
         ring.forEach(([gx, gy], order) => {
-          // Rounded to a ten-thousandth of the plot: finer than a pixel, and a notebook a fraction the size.
-          const x = round(xr[0] + (gx! - 0.5) * sx, xr);
-          const y = round(yr[0] + (gy! - 0.5) * sy, yr);
+          const x = roundX(xr[0] + (gx! - 0.5) * sx);
+          const y = roundY(yr[0] + (gy! - 0.5) * sy);
           const isInside = inside(x, xr, sx) && inside(y, yr, sy);
           if (isInside && !wasInside) piece++;
           if (isInside) lines.push({ level: g.value, ring: `${g.value}:${p}:${r}:${piece}`, order, x, y });

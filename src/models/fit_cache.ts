@@ -63,7 +63,7 @@ async function fitKey(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.T
   h.update(`deepdeck-fit-1|${tf.version_core}|${tf.getBackend()}|`);
   // Layer names change with every model built in a session (dense_Dense1, dense_Dense4, ...): they are not part of the key.
   h.update(JSON.stringify(model.layers.map((l) => ({ cls: l.getClassName(), config: { ...l.getConfig(), name: undefined } }))));
-  const m = model as unknown as { loss: unknown; metrics?: unknown; metricsNames?: string[] };
+  const m = model as unknown as { loss: unknown; metricsNames?: string[] };
   h.update(JSON.stringify({ loss: m.loss, metrics: m.metricsNames, optimizer: model.optimizer?.getClassName(), config: model.optimizer?.getConfig() }));
   hashTensors(h, model.weights.map((w) => w.read()));
   const state = await model.optimizer.getWeights();
@@ -193,14 +193,15 @@ export function installFitCache(): void {
     }
     const t0 = Date.now();
     const history = await fit.call(this, x, y, args);
+    const seconds = (Date.now() - t0) / 1000;
     mkdirSync(root, { recursive: true });
     const state = await this.optimizer.getWeights();
     try {
-      writeEntry(dir, this, state, history, (Date.now() - t0) / 1000);
+      writeEntry(dir, this, state, history, seconds);
     } finally {
       disposeCopies(state);
     }
-    appendFileSync(join(root, "log.txt"), `${new Date().toISOString()} trained ${key} (${history.epoch.length} epochs in ${((Date.now() - t0) / 1000).toFixed(0)} s)\n`);
+    appendFileSync(join(root, "log.txt"), `${new Date().toISOString()} trained ${key} (${history.epoch.length} epochs in ${seconds.toFixed(0)} s)\n`);
     return history;
   };
 }
