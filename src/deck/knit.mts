@@ -4,8 +4,8 @@
  * code up to that chunk, so a deck whose code has not changed builds without running anything.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { writeFileAtomic } from "../cli/kernelspec.js";
 import { executeNotebook, makeNotebook, type CellOutput } from "../executor/execute.js";
 import type { ParsedDeck } from "./parse.mjs";
 
@@ -56,13 +56,6 @@ export function readKnitCache(path: string): KnitCache {
   return JSON.parse(readFileSync(path, "utf8")) as KnitCache;
 }
 
-function writeAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
-
 function outputText(outputs: CellOutput[]): string {
   return outputs
     .map((o) => (o.output_type === "stream" ? [o.text ?? ""].flat().join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : [o.data?.["text/plain"] ?? ""].flat().join("")))
@@ -108,6 +101,6 @@ export function knit(deck: ParsedDeck, options: KnitOptions): KnitResult {
     if (cell.kind === "chunk") next.chunks[cell.id] = { hash: hashes.chunks.get(cell.id)!, outputs };
     else next.inline[cell.id] = { hash: hashes.inline.get(cell.id)!, text: outputText(outputs).trim() };
   });
-  writeAtomic(options.cache, JSON.stringify(next, null, 1) + "\n");
+  writeFileAtomic(options.cache, JSON.stringify(next, null, 1) + "\n");
   return { chunks: new Map(Object.entries(next.chunks).map(([k, v]) => [k, v.outputs])), inline: new Map(Object.entries(next.inline).map(([k, v]) => [k, v.text])), executed: true };
 }

@@ -4,9 +4,10 @@
  * (remark.js-only syntax turned into plain Markdown, notes in a collapsible block) followed by its code
  * cells, which carry the knit outputs of the full run. One notebook per part of the course.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { writeFileAtomic } from "../cli/kernelspec.js";
 import type { CellOutput, Notebook, NotebookCell } from "../executor/execute.js";
 import { root } from "./build.mjs";
 import { readKnitCache, type KnitCache } from "./knit.mjs";
@@ -95,11 +96,8 @@ export function readDeck(): { deck: ParsedDeck; cache: KnitCache } {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { deck, cache } = readDeck();
   const dir = join(root, "notebooks");
-  mkdirSync(dir, { recursive: true });
   for (const [file, text] of generateNotebooks(deck, cache)) {
-    const tmp = join(dir, `.${file}.tmp`);
-    writeFileSync(tmp, text);
-    renameSync(tmp, join(dir, file));
+    writeFileAtomic(join(dir, file), text);
     console.log(`Wrote notebooks/${file}`);
   }
 }

@@ -4,7 +4,7 @@
  * applied, inline expressions replaced by their values, math as KaTeX HTML. The author's markdown is
  * otherwise kept byte for byte (edits are spliced in by source offsets).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellOutput } from "../executor/execute.js";
 import type { ParsedDeck } from "./parse.mjs";
@@ -57,8 +57,12 @@ export function renderOutputs(chunk: Chunk, outputs: CellOutput[], figuresDir: s
       figure++;
       const svg = data["image/svg+xml"] !== undefined;
       const file = `${chunk.id}-${figure}.${svg ? "svg" : "png"}`;
-      mkdirSync(figuresDir, { recursive: true });
-      writeFileSync(join(figuresDir, file), svg ? joinText(data["image/svg+xml"]) : Buffer.from(joinText(data["image/png"]), "base64"));
+      const path = join(figuresDir, file);
+      // The slide and print pages share one figures folder: a figure is written once.
+      if (!existsSync(path)) {
+        mkdirSync(figuresDir, { recursive: true });
+        writeFileSync(path, svg ? joinText(data["image/svg+xml"]) : Buffer.from(joinText(data["image/png"]), "base64"));
+      }
       parts.push(`${chunk.indent}<img class="knit-figure" src="figures/${file}" alt="${alt}">`);
     } else if (data["text/html"] !== undefined) {
       flush();
