@@ -12,9 +12,12 @@ import { compiled, courseConvnet } from "./course_models";
 async function main(): Promise<void> {
   await dd.ready();
   const seeds = process.argv.slice(2).map(Number);
-  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s))) throw new Error("usage: convnet-seeds.ts SEED [SEED ...] (whole numbers)");
+  if (seeds.length === 0 || seeds.some((s) => !Number.isInteger(s)))
+    throw new Error("usage: convnet-seeds.ts SEED [SEED ...] (whole numbers)");
   const shared = join(__dirname, "..", "..", "shared", "datasets");
-  const mnist = await dd.datasets.mnist(existsSync(shared) && !process.env["DEEPDECK_DATA_DIR"] ? { dir: join(shared, "mnist") } : {});
+  const mnist = await dd.datasets.mnist(
+    existsSync(shared) && !process.env["DEEPDECK_DATA_DIR"] ? { dir: join(shared, "mnist") } : {},
+  );
   const xTrain = dd.arrayReshape(mnist.train.x, [-1, 28, 28, 1]).div(255);
   const xTest = dd.arrayReshape(mnist.test.x, [-1, 28, 28, 1]).div(255);
   const yTrain = dd.toCategorical(mnist.train.y);

@@ -34,8 +34,11 @@ async function main(): Promise<void> {
   }
   const rows = [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25);
   const sum = [...totals.values()].reduce((a, b) => a + b.ms, 0);
-  console.log(`${which} on ${tf.getBackend()}: ${(wall / steps).toFixed(1)} ms per step (profiled), kernels ${(sum / steps).toFixed(1)} ms`);
-  for (const [k, v] of rows) console.log(`${(v.ms / steps).toFixed(2).padStart(8)} ms  ${String(v.calls / steps).padStart(3)}x  ${k}`);
+  console.log(
+    `${which} on ${tf.getBackend()}: ${(wall / steps).toFixed(1)} ms per step (profiled), kernels ${(sum / steps).toFixed(1)} ms`,
+  );
+  for (const [k, v] of rows)
+    console.log(`${(v.ms / steps).toFixed(2).padStart(8)} ms  ${String(v.calls / steps).padStart(3)}x  ${k}`);
 }
 
 main().catch((e) => {

@@ -37,7 +37,18 @@ interface Config {
 }
 
 /** The wasm kernels deepdeck replaces; the stock configuration runs with tfjs's own (or none). */
-const replaced = ["Conv2DBackpropFilter", "Conv2DBackpropInput", "BatchMatMul", "_FusedMatMul", "Conv2D", "FusedConv2D", "Slice", "GatherV2", "MaxPoolGrad", "Cast"];
+const replaced = [
+  "Conv2DBackpropFilter",
+  "Conv2DBackpropInput",
+  "BatchMatMul",
+  "_FusedMatMul",
+  "Conv2D",
+  "FusedConv2D",
+  "Slice",
+  "GatherV2",
+  "MaxPoolGrad",
+  "Cast",
+];
 /** The replacements added in the second round (heap copies, max-pool gradient, filter gradient as patches). */
 const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast"];
 let stock: tf.KernelConfig[] = [];
@@ -83,8 +94,18 @@ const configs: Config[] = [
       setFilterGradPatchesLimit(16);
     },
   },
-  { name: "wasm + deepdeck kernels", backend: "wasm", batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 }, predictSamples: 10000 },
-  { name: "cpu (pure JS)", backend: "cpu", batches: { "MLP 256-128-10": 4, "convnet 32-64-64": 1 }, predictSamples: 500 },
+  {
+    name: "wasm + deepdeck kernels",
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
+    predictSamples: 10000,
+  },
+  {
+    name: "cpu (pure JS)",
+    backend: "cpu",
+    batches: { "MLP 256-128-10": 4, "convnet 32-64-64": 1 },
+    predictSamples: 500,
+  },
 ];
 
 /** model.predict with its default arguments (batch size 32), as a notebook calls it; samples/s. */
@@ -92,12 +113,12 @@ async function measurePredict(spec: ModelSpec, samples: number): Promise<number>
   const model = spec.build();
   const x = tf.randomUniform([Math.max(1, Math.round(samples * scale)), ...spec.inputShape]);
   try {
-    tf.dispose(model.predict(x.slice(0, 32)) as tf.Tensor);
+    tf.dispose(model.predict(x.slice(0, 32)));
     const t0 = performance.now();
     const y = model.predict(x) as tf.Tensor;
     await y.data();
     y.dispose();
-    return x.shape[0]! / ((performance.now() - t0) / 1000);
+    return x.shape[0] / ((performance.now() - t0) / 1000);
   } finally {
     x.dispose();
     model.dispose();
@@ -126,16 +147,23 @@ async function measure(spec: ModelSpec, batches: number): Promise<number> {
 /** tfjs's own wasm kernels, captured before deepdeck replaces them. */
 function captureStockKernels(): void {
   require("@tensorflow/tfjs-backend-wasm");
-  stock = replaced.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k).map((k) => ({ ...k }));
+  stock = replaced
+    .map((k) => tf.getKernel(k, "wasm"))
+    .filter((k): k is tf.KernelConfig => !!k)
+    .map((k) => ({ ...k }));
 }
 
 async function main(): Promise<void> {
   captureStockKernels();
   const report = await dd.ready();
-  console.log(`machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`);
+  console.log(
+    `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`,
+  );
   console.log(String(report));
   console.log(`scale: ${scale} (BENCH_SCALE)\n`);
-  const rows: string[][] = [["model", "configuration", "train samples/s", "s/epoch (60k)", "vs baseline", "predict samples/s", "vs baseline"]];
+  const rows: string[][] = [
+    ["model", "configuration", "train samples/s", "s/epoch (60k)", "vs baseline", "predict samples/s", "vs baseline"],
+  ];
   for (const spec of models) {
     let baseline: number | null = null;
     let predictBaseline: number | null = null;
@@ -148,19 +176,31 @@ async function main(): Promise<void> {
       try {
         // The median of three: single runs on a small shared machine vary by ±20%.
         const runs: number[] = [];
-        for (let r = 0; r < (config.backend === "cpu" ? 1 : 3); r++) runs.push(await measure(spec, config.batches[spec.name]!));
+        for (let r = 0; r < (config.backend === "cpu" ? 1 : 3); r++)
+          runs.push(await measure(spec, config.batches[spec.name]!));
         const rate = runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
         baseline ??= rate;
         cell = [rate.toFixed(0), (60000 / rate).toFixed(1), `${(rate / baseline).toFixed(2)}x`];
       } catch (e) {
-        cell = [`fails: ${String((e as Error).message).split("\n")[0]!.slice(0, 60)}`, "-", "-"];
+        cell = [
+          `fails: ${String((e as Error).message)
+            .split("\n")[0]!
+            .slice(0, 60)}`,
+          "-",
+          "-",
+        ];
       }
       try {
         const rate = await measurePredict(spec, config.predictSamples);
         predictBaseline ??= rate;
         cell.push(rate.toFixed(0), `${(rate / predictBaseline).toFixed(2)}x`);
       } catch (e) {
-        cell.push(`fails: ${String((e as Error).message).split("\n")[0]!.slice(0, 40)}`, "-");
+        cell.push(
+          `fails: ${String((e as Error).message)
+            .split("\n")[0]!
+            .slice(0, 40)}`,
+          "-",
+        );
       } finally {
         config.teardown?.();
       }

@@ -57,7 +57,15 @@ export { historySpec, historySummary } from "./charts/history";
 export type { HistoryLike, HistoryOptions } from "./charts/history";
 export { plotHistory, liveTraining, LiveTraining, progressLine } from "./charts/live";
 export type { LiveTrainingOptions } from "./charts/live";
-export { activationSpec, plotActivations, activationNames, probabilitiesSpec, plotProbabilities, confusionMatrixSpec, plotConfusionMatrix } from "./charts/figures";
+export {
+  activationSpec,
+  plotActivations,
+  activationNames,
+  probabilitiesSpec,
+  plotProbabilities,
+  confusionMatrixSpec,
+  plotConfusionMatrix,
+} from "./charts/figures";
 export type { ActivationName, ActivationOptions, ProbabilitiesOptions, ConfusionOptions } from "./charts/figures";
 export { Chart, chart, showChart, renderSvg, vegaLiteMime } from "./charts/render";
 export type { ChartOptions } from "./charts/render";

@@ -11,7 +11,7 @@ export function describe(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") return String(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (typeof value === "function") return "a function";
-  const name = (value as object).constructor?.name;
+  const name = value.constructor?.name;
   return name && name !== "Object" ? `a ${name}` : "an object";
 }
 

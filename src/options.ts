@@ -23,7 +23,9 @@ export function integer(fn: string, name: string, value: unknown, min: number, m
 /** One of a fixed set of strings, or an error naming the option and the allowed values. */
 export function keyword<T extends string>(fn: string, name: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== "string" || !(allowed as readonly string[]).includes(value)) {
-    throw new RangeError(messages.badOption(fn, name, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`));
+    throw new RangeError(
+      messages.badOption(fn, name, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`),
+    );
   }
   return value as T;
 }

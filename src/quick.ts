@@ -20,7 +20,9 @@ let installed = false;
 export function installQuickMode(): void {
   if (installed) return;
   installed = true;
-  const proto = tf.LayersModel.prototype as unknown as { fit: (x: unknown, y: unknown, args?: { epochs?: number }) => Promise<tf.History> };
+  const proto = tf.LayersModel.prototype as unknown as {
+    fit: (x: unknown, y: unknown, args?: { epochs?: number }) => Promise<tf.History>;
+  };
   const fit = proto.fit;
   proto.fit = function (this: tf.LayersModel, x: unknown, y: unknown, args: { epochs?: number } = {}) {
     return fit.call(this, x, y, quickMode() ? { ...args, epochs: Math.min(args.epochs ?? 1, 1) } : args);

@@ -23,7 +23,11 @@ describe("setSeed", () => {
   test("makes unseeded TensorFlow.js randomness repeat", () => {
     const draw = () => {
       dd.setSeed(2022);
-      return tf.tidy(() => Array.from(tf.randomUniform([5]).dataSync()).concat(Array.from(tf.initializers.glorotUniform({}).apply([2, 2]).dataSync())));
+      return tf.tidy(() =>
+        Array.from(tf.randomUniform([5]).dataSync()).concat(
+          Array.from(tf.initializers.glorotUniform({}).apply([2, 2]).dataSync()),
+        ),
+      );
     };
     const original = Math.random;
     try {
@@ -31,7 +35,10 @@ describe("setSeed", () => {
       dd.setSeed(7);
       const other = tf.tidy(() => Array.from(tf.randomUniform([5]).dataSync()));
       assert.notDeepEqual(other, draw().slice(0, 5));
-      assert.throws(() => dd.setSeed(-1), /setSeed: option seed must be a whole number in \[0, 4294967295\], received -1/);
+      assert.throws(
+        () => dd.setSeed(-1),
+        /setSeed: option seed must be a whole number in \[0, 4294967295\], received -1/,
+      );
     } finally {
       Math.random = original;
     }
@@ -50,8 +57,10 @@ describe("ready", () => {
       assert.equal(a.available, false);
       assert.ok(a.detail.length > 10, `a reason for ${a.choice}`);
     }
-    if (!installed("@tensorflow/tfjs-node-gpu")) assert.match(report.attempts[0]!.detail, /not installed: npm install @tensorflow\/tfjs-node-gpu \(needs CUDA/);
-    if (!installed("@tensorflow/tfjs-node") && !installed("@tensorflow/tfjs-node-gpu")) assert.equal(report.choice, "wasm", "wasm is the fastest backend without libtensorflow");
+    if (!installed("@tensorflow/tfjs-node-gpu"))
+      assert.match(report.attempts[0]!.detail, /not installed: npm install @tensorflow\/tfjs-node-gpu \(needs CUDA/);
+    if (!installed("@tensorflow/tfjs-node") && !installed("@tensorflow/tfjs-node-gpu"))
+      assert.equal(report.choice, "wasm", "wasm is the fastest backend without libtensorflow");
     assert.equal(report.backend, tf.getBackend());
     assert.match(inspect(report), new RegExp(`^TensorFlow.js backend: ${report.backend}`));
     assert.equal(await dd.ready(), report, "later calls return the same report");
@@ -72,7 +81,10 @@ describe("ready", () => {
   });
   test("an unknown DEEPDECK_BACKEND is an error listing the choices", async () => {
     process.env["DEEPDECK_BACKEND"] = "webgpu";
-    await assert.rejects(dd.ready(), /DEEPDECK_BACKEND=webgpu is not a backend deepdeck knows; use one of node-gpu, node, wasm, cpu/);
+    await assert.rejects(
+      dd.ready(),
+      /DEEPDECK_BACKEND=webgpu is not a backend deepdeck knows; use one of node-gpu, node, wasm, cpu/,
+    );
   });
   test("asking for a backend that is not installed says how to get it", async (t) => {
     if (installed("@tensorflow/tfjs-node")) {
@@ -82,6 +94,9 @@ describe("ready", () => {
       return;
     }
     process.env["DEEPDECK_BACKEND"] = "node";
-    await assert.rejects(dd.ready(), /The backend "node" asked for by DEEPDECK_BACKEND is not available: not installed: npm install @tensorflow\/tfjs-node/);
+    await assert.rejects(
+      dd.ready(),
+      /The backend "node" asked for by DEEPDECK_BACKEND is not available: not installed: npm install @tensorflow\/tfjs-node/,
+    );
   });
 });

@@ -33,22 +33,44 @@ describe("optimizers on a loss surface", () => {
     const valley = (x: tf.Tensor, y: tf.Tensor) => tf.add(tf.div(tf.square(x), 20), tf.square(y));
     const sgd = dd.optimizerPath(valley, tf.train.sgd(0.1), [-4, 0], 30);
     const momentum = dd.optimizerPath(valley, tf.train.momentum(0.1, 0.9), [-4, 0], 30);
-    assert.ok(sgd.every(([x]) => x <= 0), "SGD creeps towards 0 from one side");
-    assert.ok(momentum.some(([x]) => x > 0), "momentum passes the minimum");
+    assert.ok(
+      sgd.every(([x]) => x <= 0),
+      "SGD creeps towards 0 from one side",
+    );
+    assert.ok(
+      momentum.some(([x]) => x > 0),
+      "momentum passes the minimum",
+    );
     await noLeaks(() => dd.optimizerPath(valley, tf.train.adam(0.3), [-4, 1], 10));
   });
   test("the contour lines lie on the levels asked for", async () => {
     // f = x: the level 0.25 is the vertical line x = 0.25 (a check of the grid-to-data mapping).
-    const line = (await dd.lossSurfaceSpec((x) => tf.add(x, tf.mul(x, 0)), [{ name: "none", points: [[0, 0]] }], { x: [-1, 1], y: [-1, 1], levels: [0.25], resolution: 41 })) as { layer: { data: { values: { x: number; y: number }[] } }[] };
+    const line = (await dd.lossSurfaceSpec((x) => tf.add(x, tf.mul(x, 0)), [{ name: "none", points: [[0, 0]] }], {
+      x: [-1, 1],
+      y: [-1, 1],
+      levels: [0.25],
+      resolution: 41,
+    })) as { layer: { data: { values: { x: number; y: number }[] } }[] };
     validate(line);
     const onLevel = line.layer[0]!.data.values;
     assert.ok(onLevel.length > 10);
     // d3's polygons also run along the grid's border; those stretches are cut away.
-    assert.ok(onLevel.every((p) => Math.abs(p.x - 0.25) < 1e-6), `points off x = 0.25: ${JSON.stringify(onLevel.filter((p) => Math.abs(p.x - 0.25) >= 1e-6).slice(0, 3))}`);
+    assert.ok(
+      onLevel.every((p) => Math.abs(p.x - 0.25) < 1e-6),
+      `points off x = 0.25: ${JSON.stringify(onLevel.filter((p) => Math.abs(p.x - 0.25) >= 1e-6).slice(0, 3))}`,
+    );
     // x² + y² = 1 is the unit circle, to within the grid's linear interpolation.
-    const circle = (await dd.lossSurfaceSpec(bowl, [{ name: "none", points: [[0, 0]] }], { x: [-2, 2], y: [-2, 2], levels: [1], resolution: 81 })) as typeof line;
+    const circle = (await dd.lossSurfaceSpec(bowl, [{ name: "none", points: [[0, 0]] }], {
+      x: [-2, 2],
+      y: [-2, 2],
+      levels: [1],
+      resolution: 81,
+    })) as typeof line;
     const radii = circle.layer[0]!.data.values.map((p) => Math.hypot(p.x, p.y));
-    assert.ok(radii.every((r) => Math.abs(r - 1) < 0.01), `radii from ${Math.min(...radii)} to ${Math.max(...radii)}`);
+    assert.ok(
+      radii.every((r) => Math.abs(r - 1) < 0.01),
+      `radii from ${Math.min(...radii)} to ${Math.max(...radii)}`,
+    );
   });
   test("plotLossSurface sends Vega-Lite, SVG, PNG and where each optimizer ended", async () => {
     const paths = [
@@ -72,9 +94,18 @@ describe("optimizers on a loss surface", () => {
     assert.match(text, /Adam: 20 steps/);
   });
   test("bad arguments are named", async () => {
-    await assert.rejects(dd.lossSurfaceSpec(bowl, [{ name: "a", points: [] }]), /paths\[0\] must be \{ name: string, points: \[x, y\]\[\] \}/);
-    await assert.rejects(dd.lossSurfaceSpec(bowl, [{ name: "a", points: [[0, 0]] }], { x: [1, -1] }), /option x must be \[min, max\] with min < max/);
-    await assert.rejects(dd.lossSurfaceSpec(() => tf.scalar(1), [{ name: "a", points: [[0, 0]] }]), /must return one value per \(x, y\)/);
+    await assert.rejects(
+      dd.lossSurfaceSpec(bowl, [{ name: "a", points: [] }]),
+      /paths\[0\] must be \{ name: string, points: \[x, y\]\[\] \}/,
+    );
+    await assert.rejects(
+      dd.lossSurfaceSpec(bowl, [{ name: "a", points: [[0, 0]] }], { x: [1, -1] }),
+      /option x must be \[min, max\] with min < max/,
+    );
+    await assert.rejects(
+      dd.lossSurfaceSpec(() => tf.scalar(1), [{ name: "a", points: [[0, 0]] }]),
+      /must return one value per \(x, y\)/,
+    );
     await assert.rejects(dd.lossSurfaceSpec(bowl, [{ name: "a", points: [[0, 0]] }], { level: 3 } as never), /level/);
     assert.throws(() => dd.optimizerPath(bowl, "adam" as never, [0, 0], 3), /optimizer must be a tf\.train optimizer/);
     assert.throws(() => dd.optimizerPath(bowl, tf.train.sgd(0.1), [0] as never, 3), /start must be \[x, y\]/);
@@ -84,7 +115,16 @@ describe("optimizers on a loss surface", () => {
 /** input [8, 8, 1] → 1×1 conv (weight 1, linear) → flatten → dense(2): class 0 adds every pixel, class 1 subtracts them. */
 function probeModel(): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [8, 8, 1], filters: 1, kernelSize: 1, kernelInitializer: "ones", biasInitializer: "zeros", name: "probe_conv" }));
+  model.add(
+    tf.layers.conv2d({
+      inputShape: [8, 8, 1],
+      filters: 1,
+      kernelSize: 1,
+      kernelInitializer: "ones",
+      biasInitializer: "zeros",
+      name: "probe_conv",
+    }),
+  );
   model.add(tf.layers.flatten());
   const dense = tf.layers.dense({ units: 2, name: "probe_dense" });
   model.add(dense);
@@ -129,9 +169,16 @@ describe("Grad-CAM", () => {
     assert.match(figure.description, /grid of 6 images 28x28 in 3 columns.*Grad-CAM on conv2d/);
     const png = decodePng(figure.png);
     assert.ok(png.width > 3 * 56 && png.height > 2 * 56, `${png.width}×${png.height}`);
-    assert.equal(dd.gradCam(model, images.slice(0, 1)).layerName, model.layers[2]!.name, "the last 4-D layer of at least 7×7 (11×11), not the 5×5 pool");
+    assert.equal(
+      dd.gradCam(model, images.slice(0, 1)).layerName,
+      model.layers[2]!.name,
+      "the last 4-D layer of at least 7×7 (11×11), not the 5×5 pool",
+    );
     assert.throws(() => dd.gradCam(model, images), /image must be one image/);
-    assert.throws(() => dd.gradCam(model, images.slice(0, 1), { layer: "nope" }), /option layer "nope" is not a layer of the model; its layers are conv2d/);
+    assert.throws(
+      () => dd.gradCam(model, images.slice(0, 1), { layer: "nope" }),
+      /option layer "nope" is not a layer of the model; its layers are conv2d/,
+    );
     assert.throws(() => dd.gradCam(model, images.slice(0, 1), { classIndex: 10 }), /classIndex/);
     const dense = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 2 })] });
     assert.throws(() => dd.gradCam(dense, tf.zeros([1, 4, 1, 1])), /no layer with a 4-D output/);
@@ -176,7 +223,10 @@ describe("data augmentation", () => {
     const b = dd.augment(digit, { rotation: 30, zoom: 0.2, flip: true });
     assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
     const images = tf.unstack(a);
-    assert.ok(tf.tidy(() => tf.any(tf.notEqual(images[0]!, images[1]!)).dataSync()[0]) === 1, "each image gets its own transform");
+    assert.ok(
+      tf.tidy(() => tf.any(tf.notEqual(images[0]!, images[1]!)).dataSync()[0]) === 1,
+      "each image gets its own transform",
+    );
     tf.dispose([digit, a, b, ...images]);
   });
   test("bad options are named", () => {

@@ -47,7 +47,8 @@ function writeTinyIdx(dir: string, n: number, options: { gzip?: boolean; labels?
   mkdirSync(dir, { recursive: true });
   const pixels = new Uint8Array(n * 784).map((_, i) => i % 256);
   const labels = new Uint8Array(options.labels ?? n).map((_, i) => i % 10);
-  const write = (name: string, bytes: Uint8Array) => writeFileSync(join(dir, options.gzip ? `${name}.gz` : name), options.gzip ? gzipSync(bytes) : bytes);
+  const write = (name: string, bytes: Uint8Array) =>
+    writeFileSync(join(dir, options.gzip ? `${name}.gz` : name), options.gzip ? gzipSync(bytes) : bytes);
   for (const prefix of ["train", "t10k"]) {
     write(`${prefix}-images-idx3-ubyte`, encodeIdx([n, 28, 28], pixels));
     write(`${prefix}-labels-idx1-ubyte`, encodeIdx([options.labels ?? n], labels));
@@ -60,7 +61,10 @@ describe("real MNIST", { skip: skipDatasets }, () => {
     const before = tf.memory().numTensors;
     const mnist = await dd.datasets.mnist({ dir: sharedDatasets() });
     assert.equal(tf.memory().numTensors, before + 4, "four tensors, nothing else");
-    assert.deepEqual([mnist.train.x.shape, mnist.train.x.dtype, mnist.train.y.shape, mnist.train.y.dtype], [[60000, 28, 28], "int32", [60000], "int32"]);
+    assert.deepEqual(
+      [mnist.train.x.shape, mnist.train.x.dtype, mnist.train.y.shape, mnist.train.y.dtype],
+      [[60000, 28, 28], "int32", [60000], "int32"],
+    );
     assert.deepEqual([mnist.test.x.shape, mnist.test.y.shape], [[10000, 28, 28], [10000]]);
     assert.deepEqual(Array.from(mnist.train.y.slice(0, 10).dataSync()), [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]);
     assert.deepEqual(Array.from(mnist.test.y.slice(0, 10).dataSync()), [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
@@ -84,7 +88,13 @@ describe("real Fashion-MNIST (Debian's dataset-fashion-mnist)", { skip: skipData
     requireDebianFashion();
     isolate("fashion");
     const f = await dd.datasets.fashionMnist();
-    assert.deepEqual([f.train.x.shape, f.test.x.shape], [[60000, 28, 28], [10000, 28, 28]]);
+    assert.deepEqual(
+      [f.train.x.shape, f.test.x.shape],
+      [
+        [60000, 28, 28],
+        [10000, 28, 28],
+      ],
+    );
     assert.deepEqual(Array.from(f.train.y.slice(0, 10).dataSync()), [9, 0, 0, 3, 0, 2, 7, 2, 5, 5]);
     assert.equal(dd.datasets.fashionMnistClasses[9], "Ankle boot");
     tf.dispose(f as never);
@@ -106,7 +116,8 @@ describe("files on disk", () => {
     }
     const dotted = join(dir, "dotted");
     writeTinyIdx(dotted, 3);
-    for (const f of readdirSync(dotted)) copyFileSync(join(dotted, f), join(dotted, f.replace(/-(idx\d-ubyte)$/, ".$1")));
+    for (const f of readdirSync(dotted))
+      copyFileSync(join(dotted, f), join(dotted, f.replace(/-(idx\d-ubyte)$/, ".$1")));
     for (const f of readdirSync(dotted)) if (!f.includes(".")) rmSync(join(dotted, f));
     const d3 = await dd.datasets.mnist({ dir: dotted, download: false });
     assert.equal(d3.test.x.shape[0], 3);
@@ -121,7 +132,15 @@ describe("files on disk", () => {
     const keras = join(dir, "keras", "datasets");
     mkdirSync(keras, { recursive: true });
     const px = new Uint8Array(5 * 784).fill(7);
-    writeFileSync(join(keras, "mnist.npz"), zipSync({ "x_train.npy": npy([5, 28, 28], px), "y_train.npy": npy([5], new Uint8Array([5, 0, 4, 1, 9])), "x_test.npy": npy([5, 28, 28], px), "y_test.npy": npy([5], new Uint8Array([7, 2, 1, 0, 4])) }));
+    writeFileSync(
+      join(keras, "mnist.npz"),
+      zipSync({
+        "x_train.npy": npy([5, 28, 28], px),
+        "y_train.npy": npy([5], new Uint8Array([5, 0, 4, 1, 9])),
+        "x_test.npy": npy([5, 28, 28], px),
+        "y_test.npy": npy([5], new Uint8Array([7, 2, 1, 0, 4])),
+      }),
+    );
     const fromKeras = await dd.datasets.mnist({ download: false });
     assert.deepEqual(Array.from(fromKeras.train.y.dataSync()), [5, 0, 4, 1, 9]);
     assert.equal(fromKeras.test.x.dataSync()[0], 7);
@@ -130,11 +149,42 @@ describe("files on disk", () => {
   test("damaged files get an error naming the file and the fault", async () => {
     const dir = isolate("bad");
     const cases: [string, (d: string) => void, RegExp][] = [
-      ["truncated", (d) => writeFileSync(join(d, "train-images-idx3-ubyte"), readFileSync(join(d, "train-images-idx3-ubyte")).subarray(0, 1000)), /train-images-idx3-ubyte is truncated: its header says \[4, 28, 28\] uint8 \(3152 bytes\), but it has 1000 bytes/],
-      ["magic", (d) => { const b = readFileSync(join(d, "train-labels-idx1-ubyte")); b[0] = 0x50; writeFileSync(join(d, "train-labels-idx1-ubyte"), b); }, /train-labels-idx1-ubyte is not an IDX file: it starts with bytes 50 00/],
-      ["count", (d) => writeFileSync(join(d, "t10k-labels-idx1-ubyte"), encodeIdx([3], new Uint8Array(3))), /t10k-images-idx3-ubyte has 4 images but .*t10k-labels-idx1-ubyte has 3 labels/],
-      ["gzip", (d) => { rmSync(join(d, "train-images-idx3-ubyte")); writeFileSync(join(d, "train-images-idx3-ubyte.gz"), new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3])); }, /train-images-idx3-ubyte.gz is not a valid gzip file/],
-      ["shape", (d) => writeFileSync(join(d, "train-images-idx3-ubyte"), encodeIdx([4, 28, 27], new Uint8Array(4 * 28 * 27))), /should hold images \[n, 28, 28\], but holds \[4, 28, 27\]/],
+      [
+        "truncated",
+        (d) =>
+          writeFileSync(
+            join(d, "train-images-idx3-ubyte"),
+            readFileSync(join(d, "train-images-idx3-ubyte")).subarray(0, 1000),
+          ),
+        /train-images-idx3-ubyte is truncated: its header says \[4, 28, 28\] uint8 \(3152 bytes\), but it has 1000 bytes/,
+      ],
+      [
+        "magic",
+        (d) => {
+          const b = readFileSync(join(d, "train-labels-idx1-ubyte"));
+          b[0] = 0x50;
+          writeFileSync(join(d, "train-labels-idx1-ubyte"), b);
+        },
+        /train-labels-idx1-ubyte is not an IDX file: it starts with bytes 50 00/,
+      ],
+      [
+        "count",
+        (d) => writeFileSync(join(d, "t10k-labels-idx1-ubyte"), encodeIdx([3], new Uint8Array(3))),
+        /t10k-images-idx3-ubyte has 4 images but .*t10k-labels-idx1-ubyte has 3 labels/,
+      ],
+      [
+        "gzip",
+        (d) => {
+          rmSync(join(d, "train-images-idx3-ubyte"));
+          writeFileSync(join(d, "train-images-idx3-ubyte.gz"), new Uint8Array([0x1f, 0x8b, 8, 0, 1, 2, 3]));
+        },
+        /train-images-idx3-ubyte.gz is not a valid gzip file/,
+      ],
+      [
+        "shape",
+        (d) => writeFileSync(join(d, "train-images-idx3-ubyte"), encodeIdx([4, 28, 27], new Uint8Array(4 * 28 * 27))),
+        /should hold images \[n, 28, 28\], but holds \[4, 28, 27\]/,
+      ],
     ];
     for (const [name, damage, expected] of cases) {
       const d = join(dir, name);
@@ -148,7 +198,10 @@ describe("files on disk", () => {
     rmSync(join(partial, "t10k-labels-idx1-ubyte"));
     await assert.rejects(dd.datasets.mnist({ dir: partial, download: false }), (e: Error) => {
       assert.match(e.message, /MNIST is not on this machine and could not be downloaded \(download: false\)/);
-      assert.match(e.message, /Put these files \(gzip-compressed or raw\) in .*cache[\\/]datasets[\\/]mnist:\n  train-images-idx3-ubyte.gz\n  train-labels-idx1-ubyte.gz\n  t10k-images-idx3-ubyte.gz\n  t10k-labels-idx1-ubyte.gz/);
+      assert.match(
+        e.message,
+        /Put these files \(gzip-compressed or raw\) in .*cache[\\/]datasets[\\/]mnist:\n {2}train-images-idx3-ubyte.gz\n {2}train-labels-idx1-ubyte.gz\n {2}t10k-images-idx3-ubyte.gz\n {2}t10k-labels-idx1-ubyte.gz/,
+      );
       assert.ok(e.message.includes(partial), "lists the folders searched");
       return true;
     });
@@ -161,8 +214,20 @@ describe("files on disk", () => {
     assert.throws(() => parseIdx(new Uint8Array([0, 0, 0x42, 1]), "odd"), /odd has unknown IDX type code 42/);
   });
   test("the search order is: dir, DEEPDECK_DATA_DIR, deepdeck's cache, Keras's cache, Debian's folder", () => {
-    const dirs = searchPath("fashion-mnist", { dir: "/a" }, { DEEPDECK_DATA_DIR: "/b", DEEPDECK_CACHE_DIR: "/c", KERAS_HOME: "/k" });
-    assert.deepEqual(dirs, ["/a/fashion-mnist", "/a", "/b/fashion-mnist", "/b", "/c/datasets/fashion-mnist", "/k/datasets/fashion-mnist", "/usr/share/datasets/fashion-mnist"]);
+    const dirs = searchPath(
+      "fashion-mnist",
+      { dir: "/a" },
+      { DEEPDECK_DATA_DIR: "/b", DEEPDECK_CACHE_DIR: "/c", KERAS_HOME: "/k" },
+    );
+    assert.deepEqual(dirs, [
+      "/a/fashion-mnist",
+      "/a",
+      "/b/fashion-mnist",
+      "/b",
+      "/c/datasets/fashion-mnist",
+      "/k/datasets/fashion-mnist",
+      "/usr/share/datasets/fashion-mnist",
+    ]);
   });
 });
 
@@ -202,18 +267,30 @@ describe("downloading", { skip: skipDatasets }, () => {
     breakFile = "train-images-idx3-ubyte.gz";
     await assert.rejects(dd.datasets.mnist({ mirrors: [base], quiet: true }), (e: Error) => {
       assert.match(e.message, /MNIST is not on this machine and could not be downloaded \(download failed\)/);
-      assert.match(e.message, /train-images-idx3-ubyte.gz:\n  http:\/\/127\.0\.0\.1:\d+\/mnist\/train-images-idx3-ubyte.gz: /);
+      assert.match(
+        e.message,
+        /train-images-idx3-ubyte.gz:\n {2}http:\/\/127\.0\.0\.1:\d+\/mnist\/train-images-idx3-ubyte.gz: /,
+      );
       return true;
     });
     const cache = join(dir, "cache", "datasets", "mnist");
-    assert.deepEqual(readdirSync(cache).sort(), ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz"], "only complete, verified files");
+    assert.deepEqual(
+      readdirSync(cache).sort(),
+      ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-labels-idx1-ubyte.gz"],
+      "only complete, verified files",
+    );
   });
   test("downloads from a mirror, verifies checksums, and loads", async () => {
     const dir = isolate("download-ok");
     breakFile = "";
     const d = await dd.datasets.mnist({ mirrors: ["http://127.0.0.1:9/nothing-here/", base], quiet: true });
     assert.deepEqual(Array.from(d.test.y.slice(0, 10).dataSync()), [7, 2, 1, 0, 4, 1, 4, 9, 5, 9]);
-    assert.deepEqual(readdirSync(join(dir, "cache", "datasets", "mnist")).sort(), ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"]);
+    assert.deepEqual(readdirSync(join(dir, "cache", "datasets", "mnist")).sort(), [
+      "t10k-images-idx3-ubyte.gz",
+      "t10k-labels-idx1-ubyte.gz",
+      "train-images-idx3-ubyte.gz",
+      "train-labels-idx1-ubyte.gz",
+    ]);
     tf.dispose(d as never);
     clearDatasetMemo();
     served.length = 0;
@@ -235,16 +312,31 @@ describe("course conveniences", () => {
     const inferred = dd.toCategorical([0, 2]);
     assert.deepEqual(inferred.shape, [2, 3]);
     inferred.dispose();
-    assert.throws(() => dd.toCategorical([0, 10], 10), /toCategorical: y holds class 10, which does not fit numClasses = 10/);
-    assert.throws(() => dd.toCategorical([0, 1.5]), /toCategorical: y\[1\] is 1.5; class labels must be whole numbers >= 0/);
-    assert.throws(() => dd.toCategorical(tf.zeros([2, 2])), /y must hold one label per sample, shape \[n\] or \[n, 1\], received \[2, 2\]/);
+    assert.throws(
+      () => dd.toCategorical([0, 10], 10),
+      /toCategorical: y holds class 10, which does not fit numClasses = 10/,
+    );
+    assert.throws(
+      () => dd.toCategorical([0, 1.5]),
+      /toCategorical: y\[1\] is 1.5; class labels must be whole numbers >= 0/,
+    );
+    assert.throws(
+      () => dd.toCategorical(tf.zeros([2, 2])),
+      /y must hold one label per sample, shape \[n\] or \[n, 1\], received \[2, 2\]/,
+    );
     y.dispose();
   });
   test("arrayReshape is row-major and checks sizes", () => {
     const x = tf.tensor3d([1, 2, 3, 4, 5, 6, 7, 8], [2, 2, 2]);
     const flat = dd.arrayReshape(x, [2, -1]);
-    assert.deepEqual(flat.arraySync(), [[1, 2, 3, 4], [5, 6, 7, 8]]);
-    assert.throws(() => dd.arrayReshape(x, [3, -1]), /arrayReshape: cannot reshape \[2, 2, 2\] \(8 values\) to \[3, -1\]/);
+    assert.deepEqual(flat.arraySync(), [
+      [1, 2, 3, 4],
+      [5, 6, 7, 8],
+    ]);
+    assert.throws(
+      () => dd.arrayReshape(x, [3, -1]),
+      /arrayReshape: cannot reshape \[2, 2, 2\] \(8 values\) to \[3, -1\]/,
+    );
     assert.throws(() => dd.arrayReshape(x, [-1, -1]), /only one dimension of shape can be -1/);
     tf.dispose([x, flat]);
   });
@@ -256,8 +348,14 @@ describe("course conveniences", () => {
     assert.deepEqual([b1.shape[0], b1.dataSync()[0]], [128, 128]);
     const last = dd.batch(x, 2, 128);
     assert.equal(last.shape[0], 44);
-    assert.throws(() => dd.batch(x, 3, 128), /batch: index must be a whole number in \[0, 2\] \(300 samples in batches of 128\), received 3/);
-    assert.throws(() => dd.sampleSlice(x, 5, 400), /sampleSlice: end must be a whole number in \[5, 300\], received 400/);
+    assert.throws(
+      () => dd.batch(x, 3, 128),
+      /batch: index must be a whole number in \[0, 2\] \(300 samples in batches of 128\), received 3/,
+    );
+    assert.throws(
+      () => dd.sampleSlice(x, 5, 400),
+      /sampleSlice: end must be a whole number in \[5, 300\], received 400/,
+    );
     tf.dispose([x, s, b1, last]);
   });
 });

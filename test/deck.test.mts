@@ -23,7 +23,9 @@ interface OriginalSlide {
 
 const deckPath = join(root, "slides", "deck.md");
 const cachePath = join(root, "slides", "knit", "outputs.json");
-const originals = JSON.parse(readFileSync(join(import.meta.dirname, "fixtures", "deck", "original-slides.json"), "utf8")) as OriginalSlide[];
+const originals = JSON.parse(
+  readFileSync(join(import.meta.dirname, "fixtures", "deck", "original-slides.json"), "utf8"),
+) as OriginalSlide[];
 let deck: ParsedDeck;
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-deck-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -32,7 +34,11 @@ before(() => {
 });
 
 function text(outputs: { output_type: string; text?: string | string[]; data?: Record<string, unknown> }[]): string {
-  return outputs.map((o) => (o.output_type === "stream" ? [o.text ?? ""].flat().join("") : [o.data?.["text/plain"] ?? ""].flat().join(""))).join("");
+  return outputs
+    .map((o) =>
+      o.output_type === "stream" ? [o.text ?? ""].flat().join("") : [o.data?.["text/plain"] ?? ""].flat().join(""),
+    )
+    .join("");
 }
 
 describe("the deck's source", () => {
@@ -45,16 +51,37 @@ describe("the deck's source", () => {
     });
   });
   test("has a TypeScript chunk shown for every R chunk of the original, and no R code", () => {
-    assert.equal(originals.reduce((n, s) => n + s.rChunks, 0), 35, "the original has 35 R chunks");
+    assert.equal(
+      originals.reduce((n, s) => n + s.rChunks, 0),
+      35,
+      "the original has 35 R chunks",
+    );
     for (const original of originals) {
-      const shown = deck.chunks.filter((c) => c.slide === original.slide && c.options.echo && c.options.include && c.options.slides);
-      assert.ok(shown.length >= original.rChunks, `slide ${original.slide} (${original.name}) has ${original.rChunks} R chunks but ${shown.length} TypeScript ones`);
+      const shown = deck.chunks.filter(
+        (c) => c.slide === original.slide && c.options.echo && c.options.include && c.options.slides,
+      );
+      assert.ok(
+        shown.length >= original.rChunks,
+        `slide ${original.slide} (${original.name}) has ${original.rChunks} R chunks but ${shown.length} TypeScript ones`,
+      );
     }
     assert.doesNotMatch(deck.source, /```\s*\{?r[\s,}]/i);
-    for (const chunk of deck.chunks) assert.doesNotMatch(chunk.code, /<-|%>%|library\(|dataset_mnist\(\)|\bc\(/, `no R idioms left in chunk ${chunk.id}`);
+    for (const chunk of deck.chunks)
+      assert.doesNotMatch(
+        chunk.code,
+        /<-|%>%|library\(|dataset_mnist\(\)|\bc\(/,
+        `no R idioms left in chunk ${chunk.id}`,
+      );
   });
   test("keeps the remark.js structure: increments, notes, content classes, math", () => {
-    assert.deepEqual(deck.slides.filter((s) => s.increments > 0).map((s) => [s.properties["name"], s.increments]), [["evaluate-convnet", 1], ["convolution", 1], ["convnet-properties", 2]]);
+    assert.deepEqual(
+      deck.slides.filter((s) => s.increments > 0).map((s) => [s.properties["name"], s.increments]),
+      [
+        ["evaluate-convnet", 1],
+        ["convolution", 1],
+        ["convnet-properties", 2],
+      ],
+    );
     assert.ok(deck.slides.filter((s) => s.notes).length >= 2);
     assert.ok(deck.mathEdits.length >= 4);
   });
@@ -70,13 +97,21 @@ describe("the knit outputs", () => {
   test("replace every R output block: slides that had output show output from the TypeScript", () => {
     const cache = readKnitCache(cachePath);
     for (const original of originals.filter((o) => o.rOutputs > 0)) {
-      const withOutput = deck.chunks.filter((c) => c.slide === original.slide && c.options.results === "markup" && (cache.chunks[c.id]?.outputs ?? []).length > 0);
-      assert.ok(withOutput.length >= original.rOutputs, `slide ${original.slide} had ${original.rOutputs} output blocks; ${withOutput.length} chunks have output`);
+      const withOutput = deck.chunks.filter(
+        (c) =>
+          c.slide === original.slide &&
+          c.options.results === "markup" &&
+          (cache.chunks[c.id]?.outputs ?? []).length > 0,
+      );
+      assert.ok(
+        withOutput.length >= original.rOutputs,
+        `slide ${original.slide} had ${original.rOutputs} output blocks; ${withOutput.length} chunks have output`,
+      );
     }
   });
   test("reproduce the course's numbers", () => {
     const cache = readKnitCache(cachePath);
-    const out = (id: string) => text(cache.chunks[id]?.outputs ?? [] as never);
+    const out = (id: string) => text(cache.chunks[id]?.outputs ?? ([] as never));
     assert.match(out("slide29-2"), /\.\.\$ y: int32 \[60000\] 5 0 4 1 9 2 1 3 1 4 \.\.\./);
     assert.match(out("slide29-2"), /\.\.\$ y: int32 \[10000\] 7 2 1 0 4 1 4 9 5 9 \.\.\./);
     assert.match(out("slide20-3"), /60000, 28, 28/);
@@ -100,7 +135,11 @@ describe("npm run slides", () => {
     buildDeck({ out });
     assert.deepEqual(readdirSync(out).sort(), ["assets", "figures", "index.html", "print.html"]);
     const html = readFileSync(join(out, "index.html"), "utf8");
-    assert.doesNotMatch(html, /https?:\/\/(?!dl\.dropbox|[^"']*\.(org|com|io|ai)\/)[^"']*\.(js|css|woff2?)/, "no remote scripts, styles or fonts");
+    assert.doesNotMatch(
+      html,
+      /https?:\/\/(?!dl\.dropbox|[^"']*\.(org|com|io|ai)\/)[^"']*\.(js|css|woff2?)/,
+      "no remote scripts, styles or fonts",
+    );
     assert.match(html, /```typescript/);
     assert.doesNotMatch(html, /```ts \{/, "chunk options are not shown");
     assert.ok(readdirSync(join(out, "figures")).length >= 8);

@@ -71,16 +71,29 @@ describe("the deck in a browser", { skip }, () => {
     for (const name of deck.slides.map((s) => s.properties["name"]!)) await show(name);
     assert.deepEqual(errors, []);
     assert.deepEqual(remote, []);
-    const broken = await page.evaluate(() => [...document.querySelectorAll("img")].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src));
+    const broken = await page.evaluate(() =>
+      [...document.querySelectorAll("img")].filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+    );
     assert.deepEqual(broken, [], "every picture loads");
   });
   test("has every slide: remark.js counts the parsed slides plus their increments", async () => {
     const increments = deck.slides.reduce((n, s) => n + s.increments, 0);
     assert.equal(await page.evaluate(() => slideshow.getSlideCount()), deck.slides.length + increments);
-    const names = await page.evaluate(() => slideshow.getSlides().filter((s) => String(s.properties.continued) !== "true").map((s) => s.properties.name));
-    assert.deepEqual(names, deck.slides.map((s) => s.properties["name"]));
+    const names = await page.evaluate(() =>
+      slideshow
+        .getSlides()
+        .filter((s) => String(s.properties.continued) !== "true")
+        .map((s) => s.properties.name),
+    );
+    assert.deepEqual(
+      names,
+      deck.slides.map((s) => s.properties["name"]),
+    );
     await show("questions");
-    assert.match(await page.locator(".remark-visible .remark-slide-number").innerText(), new RegExp(`^${deck.slides.length} / ${deck.slides.length}$`));
+    assert.match(
+      await page.locator(".remark-visible .remark-slide-number").innerText(),
+      new RegExp(`^${deck.slides.length} / ${deck.slides.length}$`),
+    );
   });
   test("arrow keys move between slides", async () => {
     await show("agenda");
@@ -117,9 +130,19 @@ describe("the deck in a browser", { skip }, () => {
   });
   test("screenshots of named slides, 16:9 and 4:3", async () => {
     mkdirSync(screens, { recursive: true });
-    for (const name of ["title", "tensors", "load-mnist", "activations", "train-mlp", "evaluate-convnet", "visualize-convnets"]) {
+    for (const name of [
+      "title",
+      "tensors",
+      "load-mnist",
+      "activations",
+      "train-mlp",
+      "evaluate-convnet",
+      "visualize-convnets",
+    ]) {
       await show(name);
-      await page.locator(".remark-slide-container.remark-visible .remark-slide-scaler").screenshot({ path: join(screens, `${name}.png`) });
+      await page
+        .locator(".remark-slide-container.remark-visible .remark-slide-scaler")
+        .screenshot({ path: join(screens, `${name}.png`) });
     }
     const box = await page.locator(".remark-visible .remark-slide-scaler").boundingBox();
     assert.ok(Math.abs(box!.width / box!.height - 16 / 9) < 0.02, "16:9 by default");

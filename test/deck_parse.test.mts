@@ -16,10 +16,20 @@ function summarise(path: string): unknown {
   try {
     const deck = parseDeck(source, "input.md");
     return {
-      slides: deck.slides.map((s) => ({ index: s.index, line: s.line, properties: s.properties, title: s.title, increments: s.increments, notes: s.notes })),
+      slides: deck.slides.map((s) => ({
+        index: s.index,
+        line: s.line,
+        properties: s.properties,
+        title: s.title,
+        increments: s.increments,
+        notes: s.notes,
+      })),
       chunks: deck.chunks.map((c) => ({ id: c.id, slide: c.slide, code: c.code, options: c.options })),
       inline: deck.inline.map((e) => ({ id: e.id, slide: e.slide, expression: e.expression, after: e.after })),
-      math: deck.mathEdits.map((e) => ({ source: source.slice(e.start, e.end), katex: e.text.includes('class="katex') ? (e.text.includes("katex-display") ? "display" : "inline") : "none" })),
+      math: deck.mathEdits.map((e) => ({
+        source: source.slice(e.start, e.end),
+        katex: e.text.includes('class="katex') ? (e.text.includes("katex-display") ? "display" : "inline") : "none",
+      })),
     };
   } catch (e) {
     return { error: (e as Error).message };
@@ -27,7 +37,9 @@ function summarise(path: string): unknown {
 }
 
 describe("deck plugins (fixtures)", () => {
-  for (const name of readdirSync(dir).filter((n) => existsSync(join(dir, n, "input.md"))).sort()) {
+  for (const name of readdirSync(dir)
+    .filter((n) => existsSync(join(dir, n, "input.md")))
+    .sort()) {
     test(name, () => {
       const actual = summarise(join(dir, name, "input.md"));
       const expectedPath = join(dir, name, "expected.json");

@@ -24,7 +24,11 @@ describe("display", () => {
     assert.equal(sent.length, 1);
     const [message, update] = sent[0]!;
     assert.equal(update, false);
-    assert.deepEqual(message.data, { "application/vnd.vegalite.v5+json": { mark: "point" }, "image/png": "iVBORw==", "text/plain": "chart" });
+    assert.deepEqual(message.data, {
+      "application/vnd.vegalite.v5+json": { mark: "point" },
+      "image/png": "iVBORw==",
+      "text/plain": "chart",
+    });
     assert.match(message.transient.display_id!, /^[0-9a-f]{16}$/);
   });
   test("a handle displays once, then updates in place under the same display_id", () => {
@@ -48,9 +52,15 @@ describe("display", () => {
   });
   test("bad bundles get clear errors", () => {
     capture();
-    assert.throws(() => dd.display(42 as never), /display: expected a displayable object, a MIME bundle or a string, received 42/);
+    assert.throws(
+      () => dd.display(42 as never),
+      /display: expected a displayable object, a MIME bundle or a string, received 42/,
+    );
     assert.throws(() => dd.display({ html: "x" }), /display: "html" is not a MIME type/);
-    assert.throws(() => dd.display({ "text/plain": 3 as never }), /display: the text\/plain part must be a string, bytes or a JSON object, received 3/);
+    assert.throws(
+      () => dd.display({ "text/plain": 3 as never }),
+      /display: the text\/plain part must be a string, bytes or a JSON object, received 3/,
+    );
   });
   test("outside a kernel the text/plain part is printed and nothing throws", () => {
     const logged: unknown[] = [];

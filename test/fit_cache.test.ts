@@ -24,9 +24,18 @@ after(() => {
 function model(): tf.Sequential {
   const m = tf.sequential({
     layers: [
-      tf.layers.dense({ inputShape: [6], units: 8, activation: "relu", kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dense({
+        inputShape: [6],
+        units: 8,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+      }),
       tf.layers.dropout({ rate: 0.2 }),
-      tf.layers.dense({ units: 3, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.dense({
+        units: 3,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
     ],
   });
   m.compile({ optimizer: tf.train.adam(0.01), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
@@ -35,7 +44,13 @@ function model(): tf.Sequential {
 
 function data(shift = 0): { x: tf.Tensor; y: tf.Tensor } {
   const x = tf.add(tf.randomNormal([60, 6], 0, 1, "float32", 5), shift);
-  const y = tf.oneHot(tf.tensor1d(Array.from({ length: 60 }, (_, i) => i % 3), "int32"), 3);
+  const y = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: 60 }, (_, i) => i % 3),
+      "int32",
+    ),
+    3,
+  );
   return { x, y };
 }
 
@@ -78,7 +93,13 @@ describe("the training cache", () => {
     const first = model();
     const r1 = recorder();
     const before1 = tf.memory().numTensors;
-    const h1 = await first.fit(x, y, { epochs: 3, batchSize: 20, validationSplit: 0.25, verbose: 0, callbacks: [r1.callback] });
+    const h1 = await first.fit(x, y, {
+      epochs: 3,
+      batchSize: 20,
+      validationSplit: 0.25,
+      verbose: 0,
+      callbacks: [r1.callback],
+    });
     const grown1 = tf.memory().numTensors - before1;
     assert.equal(r1.seen.batches, 9, "trained: 45 samples in batches of 20, 3 epochs");
     const entries = readdirSync(root).filter((f) => f !== "log.txt");
@@ -88,8 +109,18 @@ describe("the training cache", () => {
     const second = model();
     const r2 = recorder();
     const before2 = tf.memory().numTensors;
-    const h2 = await second.fit(x, y, { epochs: 3, batchSize: 20, validationSplit: 0.25, verbose: 0, callbacks: [r2.callback] });
-    assert.equal(tf.memory().numTensors - before2, grown1, "a restored fit holds the same tensors as a trained one (weights and optimizer slots)");
+    const h2 = await second.fit(x, y, {
+      epochs: 3,
+      batchSize: 20,
+      validationSplit: 0.25,
+      verbose: 0,
+      callbacks: [r2.callback],
+    });
+    assert.equal(
+      tf.memory().numTensors - before2,
+      grown1,
+      "a restored fit holds the same tensors as a trained one (weights and optimizer slots)",
+    );
     assert.equal(r2.seen.batches, 0, "restored: no batch ran");
     assert.deepEqual(r2.seen.epochs, r1.seen.epochs, "the epochs replayed with their logs");
     assert.equal(r2.seen.began, 1);

@@ -49,10 +49,15 @@ describe("imageFigure / imshow", () => {
     ramp.dispose();
   });
   test("a checkerboard upscales without smoothing", () => {
-    const board = tf.tensor2d([[0, 1], [1, 0]]);
+    const board = tf.tensor2d([
+      [0, 1],
+      [1, 0],
+    ]);
     const img = decodePng(dd.imageFigure(board, { scale: 3 }).png);
     assert.deepEqual([img.width, img.height], [6, 6]);
-    for (let y = 0; y < 6; y++) for (let x = 0; x < 6; x++) assert.equal(pixel(img, x, y)[0], (Math.floor(x / 3) + Math.floor(y / 3)) % 2 ? 255 : 0);
+    for (let y = 0; y < 6; y++)
+      for (let x = 0; x < 6; x++)
+        assert.equal(pixel(img, x, y)[0], (Math.floor(x / 3) + Math.floor(y / 3)) % 2 ? 255 : 0);
     board.dispose();
   });
   test("the diverging map is blue below zero, white at zero, red above", () => {
@@ -61,27 +66,57 @@ describe("imageFigure / imshow", () => {
     const [neg, zero, pos] = [pixel(img, 0, 0), pixel(img, 1, 0), pixel(img, 2, 0)];
     assert.ok(neg[2]! > neg[0]! + 50, `negative is blue: ${neg}`);
     assert.ok(pos[0]! > pos[2]! + 50, `positive is red: ${pos}`);
-    assert.ok(zero.slice(0, 3).every((c) => c > 235), `zero is near white: ${zero}`);
+    assert.ok(
+      zero.slice(0, 3).every((c) => c > 235),
+      `zero is near white: ${zero}`,
+    );
     signed.dispose();
   });
   test("NaN is magenta (or nanColor); infinities are the ends and stay out of the automatic range", () => {
     const x = tf.tensor2d([[NaN, Infinity, -Infinity, 0, 10]]);
     const img = decodePng(dd.imageFigure(x, { scale: 1 }).png);
-    assert.deepEqual([pixel(img, 0, 0), pixel(img, 1, 0), pixel(img, 2, 0), pixel(img, 3, 0), pixel(img, 4, 0)], [[255, 0, 255, 255], [255, 255, 255, 255], [0, 0, 0, 255], [0, 0, 0, 255], [255, 255, 255, 255]]);
-    assert.deepEqual(pixel(decodePng(dd.imageFigure(x, { scale: 1, nanColor: "#00ff00" }).png), 0, 0), [0, 255, 0, 255]);
+    assert.deepEqual(
+      [pixel(img, 0, 0), pixel(img, 1, 0), pixel(img, 2, 0), pixel(img, 3, 0), pixel(img, 4, 0)],
+      [
+        [255, 0, 255, 255],
+        [255, 255, 255, 255],
+        [0, 0, 0, 255],
+        [0, 0, 0, 255],
+        [255, 255, 255, 255],
+      ],
+    );
+    assert.deepEqual(
+      pixel(decodePng(dd.imageFigure(x, { scale: 1, nanColor: "#00ff00" }).png), 0, 0),
+      [0, 255, 0, 255],
+    );
     x.dispose();
   });
   test("RGB images: ints on 0..255, floats on 0..1", () => {
     const ints = tf.tensor3d([255, 0, 0, 0, 128, 0], [1, 2, 3], "int32");
     const a = decodePng(dd.imageFigure(ints, { scale: 1 }).png);
-    assert.deepEqual([pixel(a, 0, 0), pixel(a, 1, 0)], [[255, 0, 0, 255], [0, 128, 0, 255]]);
+    assert.deepEqual(
+      [pixel(a, 0, 0), pixel(a, 1, 0)],
+      [
+        [255, 0, 0, 255],
+        [0, 128, 0, 255],
+      ],
+    );
     const floats = tf.tensor3d([0, 0, 1, 1, 1, 1], [1, 2, 3]);
     const b = decodePng(dd.imageFigure(floats, { scale: 1 }).png);
-    assert.deepEqual([pixel(b, 0, 0), pixel(b, 1, 0)], [[0, 0, 255, 255], [255, 255, 255, 255]]);
+    assert.deepEqual(
+      [pixel(b, 0, 0), pixel(b, 1, 0)],
+      [
+        [0, 0, 255, 255],
+        [255, 255, 255, 255],
+      ],
+    );
     tf.dispose([ints, floats]);
   });
   test("title and colorbar make an SVG with text, rasterised to PNG", () => {
-    const x = tf.tensor2d([[0, 5], [10, 2]]);
+    const x = tf.tensor2d([
+      [0, 5],
+      [10, 2],
+    ]);
     const fig = dd.imageFigure(x, { title: "four pixels", colorbar: true, cmap: "viridis" });
     assert.ok(fig.svg!.includes(">four pixels</text>"));
     assert.ok(fig.svg!.includes(">10</text>") && fig.svg!.includes(">0</text>"), "colorbar ticks show the range");
@@ -103,11 +138,23 @@ describe("imageFigure / imshow", () => {
   });
   test("bad shapes, dtypes and options get clear errors", () => {
     const x = tf.zeros([2, 2, 2]);
-    assert.throws(() => dd.imageFigure(x), /imshow: x must have shape \[height, width\] or \[height, width, 1 \| 3 \| 4\], received \[2, 2, 2\]/);
+    assert.throws(
+      () => dd.imageFigure(x),
+      /imshow: x must have shape \[height, width\] or \[height, width, 1 \| 3 \| 4\], received \[2, 2, 2\]/,
+    );
     const y = tf.zeros([2, 2]);
-    assert.throws(() => dd.imageFigure(y, { cmap: "jet" as never }), /imshow: option cmap must be one of "gray", "gray_r", "viridis", "magma", "rdbu", received "jet"/);
-    assert.throws(() => dd.imageFigure(y, { min: 5, max: 5 }), /imshow: option max \(5\) must be greater than min \(5\)/);
-    assert.throws(() => dd.imageFigure(y, { scale: 0 }), /imshow: option scale must be a whole number in \[1, 64\], received 0/);
+    assert.throws(
+      () => dd.imageFigure(y, { cmap: "jet" as never }),
+      /imshow: option cmap must be one of "gray", "gray_r", "viridis", "magma", "rdbu", received "jet"/,
+    );
+    assert.throws(
+      () => dd.imageFigure(y, { min: 5, max: 5 }),
+      /imshow: option max \(5\) must be greater than min \(5\)/,
+    );
+    assert.throws(
+      () => dd.imageFigure(y, { scale: 0 }),
+      /imshow: option scale must be a whole number in \[1, 64\], received 0/,
+    );
     assert.throws(() => dd.imageFigure(y, { vmax: 3 } as never), /imshow: unknown option "vmax"/);
     assert.throws(() => dd.imageFigure(y, { nanColor: "red" }), /option nanColor must be a colour like "#ff00ff"/);
     const s = tf.tensor2d([["a"]], [1, 1], "string");
@@ -119,7 +166,7 @@ describe("imageFigure / imshow", () => {
     dd.setDisplaySink((m) => sent.push(Object.keys(m.data).sort()));
     const x = tf.zeros([3, 3]);
     try {
-      assert.equal(dd.imshow(x) as unknown, undefined);
+      assert.equal(dd.imshow(x), undefined);
     } finally {
       dd.setDisplaySink();
       x.dispose();
@@ -141,8 +188,12 @@ describe("grids", () => {
     assert.ok(text.length * 0.58 * size <= 84 + 4, "and fits its 84 px cell with the spacing");
   });
   test("a labelled batch: layout, pixels, and pred / true titles in green and red", async () => {
-    const batch = tf.tidy(() => tf.stack([tf.zeros([4, 4], "int32"), tf.fill([4, 4], 255, "int32"), tf.fill([4, 4], 128, "int32")]));
-    const fig = await noLeaks(() => dd.imageGridFigure(batch, { labels: [1, 2, 3], predictions: [1, 0, 3], cols: 2, scale: 10, spacing: 4 }));
+    const batch = tf.tidy(() =>
+      tf.stack([tf.zeros([4, 4], "int32"), tf.fill([4, 4], 255, "int32"), tf.fill([4, 4], 128, "int32")]),
+    );
+    const fig = await noLeaks(() =>
+      dd.imageGridFigure(batch, { labels: [1, 2, 3], predictions: [1, 0, 3], cols: 2, scale: 10, spacing: 4 }),
+    );
     const img = decodePng(fig.png);
     // 2 columns of 40 px with 4 px spacing; 2 rows of 40 px + 15 px title band.
     assert.deepEqual([img.width, img.height], [4 + 2 * 44, 4 + 2 * (55 + 4)]);
@@ -152,16 +203,26 @@ describe("grids", () => {
     assert.match(fig.svg!, /fill="#1a7f37"[^>]*>1 \/ 1</);
     assert.match(fig.svg!, /fill="#cf222e"[^>]*>0 \/ 2</);
     assert.match(fig.description, /2\/3 right/);
-    const band = (x0: number) => Array.from({ length: 40 * 14 }, (_, i) => pixel(img, x0 + (i % 40), 4 + Math.floor(i / 40)));
-    assert.ok(band(48).some(([r, g, b]) => r! > 150 && g! < 100 && b! < 100), "red title pixels over the wrong prediction");
-    assert.ok(band(4).some(([r, g, b]) => g! > 90 && r! < 80 && b! < 90), "green title pixels over the right one");
+    const band = (x0: number) =>
+      Array.from({ length: 40 * 14 }, (_, i) => pixel(img, x0 + (i % 40), 4 + Math.floor(i / 40)));
+    assert.ok(
+      band(48).some(([r, g, b]) => r! > 150 && g! < 100 && b! < 100),
+      "red title pixels over the wrong prediction",
+    );
+    assert.ok(
+      band(4).some(([r, g, b]) => g! > 90 && r! < 80 && b! < 90),
+      "green title pixels over the right one",
+    );
     batch.dispose();
   });
   test("class names, and errors for mismatched labels and shapes", () => {
     const batch = tf.zeros([2, 3, 3]);
     const fig = dd.imageGridFigure(batch, { labels: [9, 0], classNames: [...dd.datasets.fashionMnistClasses] });
     assert.ok(fig.svg!.includes(">Ankle boot<") && fig.svg!.includes(">T-shirt/top<"));
-    assert.throws(() => dd.imageGridFigure(batch, { labels: [1] }), /imageGrid: option labels must have one entry per image \(2\), received 1/);
+    assert.throws(
+      () => dd.imageGridFigure(batch, { labels: [1] }),
+      /imageGrid: option labels must have one entry per image \(2\), received 1/,
+    );
     assert.throws(() => dd.imageGridFigure(tf.zeros([2, 3])), /imageGrid: batch must have shape \[n, height, width\]/);
     batch.dispose();
   });
@@ -180,7 +241,10 @@ describe("grids", () => {
     const img = decodePng(fig.png);
     const [pos, neg, zero] = [pixel(img, 0, 15), pixel(img, 1, 15), pixel(img, 2, 15)];
     assert.ok(pos[0]! > pos[2]! && neg[2]! > neg[0]! && zero.slice(0, 3).every((c) => c > 235));
-    assert.throws(() => dd.filtersFigure(kernel, { inputChannel: 1 }), /filters: option inputChannel must be a whole number in \[0, 0\], received 1/);
+    assert.throws(
+      () => dd.filtersFigure(kernel, { inputChannel: 1 }),
+      /filters: option inputChannel must be a whole number in \[0, 0\], received 1/,
+    );
     kernel.dispose();
   });
 });

@@ -84,7 +84,14 @@ test("the package exports exactly its documented names, from the built entry poi
 
 test("importing deepdeck does not start a backend or register wasm (so synchronous tf code still works)", () => {
   const { spawnSync } = require("node:child_process") as typeof import("node:child_process");
-  const run = spawnSync(process.execPath, ["-e", 'const dd = require("deepdeck"); const t = dd.tf.tensor1d([1, 2]); console.log(dd.tf.getBackend(), t.sum().dataSync()[0])'], { encoding: "utf8" });
+  const run = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      'const dd = require("deepdeck"); const t = dd.tf.tensor1d([1, 2]); console.log(dd.tf.getBackend(), t.sum().dataSync()[0])',
+    ],
+    { encoding: "utf8" },
+  );
   assert.equal(run.status, 0, run.stderr);
   assert.equal(run.stdout.trim(), "cpu 3");
 });

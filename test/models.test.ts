@@ -35,7 +35,9 @@ describe("Keras files in: every known layout variant", () => {
   let expected: Record<string, number[][]>;
   before(() => {
     requireH5py();
-    const run = spawnSync(python, [join(__dirname, "fixtures", "keras", "make_variants.py"), fixtures], { encoding: "utf8" });
+    const run = spawnSync(python, [join(__dirname, "fixtures", "keras", "make_variants.py"), fixtures], {
+      encoding: "utf8",
+    });
     assert.equal(run.status, 0, run.stderr);
     expected = JSON.parse(readFileSync(join(fixtures, "expected.json"), "utf8"));
   });
@@ -47,15 +49,24 @@ describe("Keras files in: every known layout variant", () => {
     ["keras3_legacy.h5", "Keras 3 legacy h5: DTypePolicy objects, batch_shape, module wrappers"],
     ["keras3_functional.h5", "Keras 3 Functional model, new inbound_nodes format"],
     ["keras3.keras", "Keras 3 .keras zip"],
-    ["keras3_renamed_groups.keras", ".keras whose weight groups are named otherwise than the layers (dense_2 before dense_10)"],
-    ["all_layers.h5", "Reshape, Conv2D, AveragePooling2D, MaxPooling2D, Flatten, BatchNormalization, Activation, Dropout, Dense"],
+    [
+      "keras3_renamed_groups.keras",
+      ".keras whose weight groups are named otherwise than the layers (dense_2 before dense_10)",
+    ],
+    [
+      "all_layers.h5",
+      "Reshape, Conv2D, AveragePooling2D, MaxPooling2D, Flatten, BatchNormalization, Activation, Dropout, Dense",
+    ],
   ] as const;
   for (const [file, what] of variants) {
     test(`${file}: ${what}`, async () => {
       const model = await dd.loadKeras(join(fixtures, file));
       const x = tf.tensor2d((expected as unknown as { x: number[][] }).x);
       const y = model.predict(x) as tf.Tensor;
-      assert.ok(maxDiff(y, expected[file]!) < 1e-5, `predictions match numpy's forward pass (max diff ${maxDiff(y, expected[file]!)})`);
+      assert.ok(
+        maxDiff(y, expected[file]!) < 1e-5,
+        `predictions match numpy's forward pass (max diff ${maxDiff(y, expected[file]!)})`,
+      );
       tf.dispose([x, y]);
       model.dispose();
     });
@@ -67,18 +78,34 @@ describe("Keras files in: every known layout variant", () => {
     model.dispose();
   });
   test("a weights-only file loads into a model you give, matched by layer_names order", async () => {
-    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, activation: "relu", inputShape: [4] }), tf.layers.dense({ units: 2, activation: "softmax" })] });
-    await assert.rejects(dd.loadKeras(join(fixtures, "weights_only.h5")), /weights_only.h5 holds only weights \(no model_config\); build the model and pass it: dd.loadKeras\(path, \{ model \}\)/);
+    const model = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 3, activation: "relu", inputShape: [4] }),
+        tf.layers.dense({ units: 2, activation: "softmax" }),
+      ],
+    });
+    await assert.rejects(
+      dd.loadKeras(join(fixtures, "weights_only.h5")),
+      /weights_only.h5 holds only weights \(no model_config\); build the model and pass it: dd.loadKeras\(path, \{ model \}\)/,
+    );
     const same = await dd.loadKeras(join(fixtures, "weights_only.h5"), { model });
     assert.equal(same, model);
     const x = tf.tensor2d((expected as unknown as { x: number[][] }).x);
     assert.ok(maxDiff(model.predict(x) as tf.Tensor, expected["weights_only.h5"]!) < 1e-5);
-    const wrong = tf.sequential({ layers: [tf.layers.dense({ units: 5, inputShape: [4] }), tf.layers.dense({ units: 2 })] });
-    await assert.rejects(dd.loadKeras(join(fixtures, "weights_only.h5"), { model: wrong }), /weight .*kernel of layer .* has shape \[4, 5\] but the file's group "zeta" holds \[4, 3\]/);
+    const wrong = tf.sequential({
+      layers: [tf.layers.dense({ units: 5, inputShape: [4] }), tf.layers.dense({ units: 2 })],
+    });
+    await assert.rejects(
+      dd.loadKeras(join(fixtures, "weights_only.h5"), { model: wrong }),
+      /weight .*kernel of layer .* has shape \[4, 5\] but the file's group "zeta" holds \[4, 3\]/,
+    );
     tf.dispose(x);
   });
   test("unsupported layers, wrong files and bad arguments get clear errors", async () => {
-    await assert.rejects(dd.loadKeras(join(fixtures, "unsupported.h5")), /loadKeras: layer "custom" of sequential is a MyCustomLayer, which TensorFlow.js cannot build/);
+    await assert.rejects(
+      dd.loadKeras(join(fixtures, "unsupported.h5")),
+      /loadKeras: layer "custom" of sequential is a MyCustomLayer, which TensorFlow.js cannot build/,
+    );
     await assert.rejects(dd.loadKeras(join(fixtures, "nothing.h5")), /loadKeras: .*nothing.h5 does not exist/);
     writeFileSync(join(scratch, "fake.h5"), "not hdf5 at all");
     await assert.rejects(dd.loadKeras(join(scratch, "fake.h5")), /fake.h5 is not an HDF5 file/);
@@ -90,12 +117,19 @@ describe("Keras files in: every known layout variant", () => {
 
 describe("Keras files out", () => {
   before(requireH5py);
-  for (const [name, build, input] of [["MLP", mlp, [3, 784]], ["convnet", convnet, [3, 28, 28, 1]]] as const) {
+  for (const [name, build, input] of [
+    ["MLP", mlp, [3, 784]],
+    ["convnet", convnet, [3, 28, 28, 1]],
+  ] as const) {
     test(`the course's ${name}: saveKeras writes Keras 2's layout; loading it back predicts the same`, async () => {
       const model = build();
       const file = join(scratch, `${name}.h5`);
       await dd.saveKeras(model, file);
-      assert.deepEqual(readdirSync(scratch).filter((f) => f.includes(".tmp")), [], "no temporary file left");
+      assert.deepEqual(
+        readdirSync(scratch).filter((f) => f.includes(".tmp")),
+        [],
+        "no temporary file left",
+      );
       const back = await dd.loadKeras(file);
       const x = tf.randomUniform(input as unknown as number[], 0, 1, "float32", 3);
       const a = model.predict(x) as tf.Tensor;
@@ -103,7 +137,11 @@ describe("Keras files out", () => {
       assert.equal(maxDiff(a, b), 0, "identical predictions");
       assert.equal(back.optimizer.getClassName(), "Adam");
       writeFileSync(join(scratch, "input.json"), JSON.stringify(tf.reshape(x, [3, -1]).arraySync()));
-      const read = spawnSync(python, [join(__dirname, "fixtures", "keras", "read_like_keras.py"), file, join(scratch, "input.json")], { encoding: "utf8" });
+      const read = spawnSync(
+        python,
+        [join(__dirname, "fixtures", "keras", "read_like_keras.py"), file, join(scratch, "input.json")],
+        { encoding: "utf8" },
+      );
       assert.equal(read.status, 0, read.stderr);
       const summary = JSON.parse(read.stdout);
       assert.equal(summary.class_name, "Sequential");
@@ -115,7 +153,11 @@ describe("Keras files out", () => {
       assert.deepEqual(summary.layers, layers);
       const shapes = Object.fromEntries(model.layers.map((l) => [l.name, l.weights.map((w) => w.shape)]));
       assert.deepEqual(summary.weights, shapes);
-      if (name === "MLP") assert.ok(maxDiff(a, summary.prediction) < 1e-5, "a numpy forward pass over the file as Keras reads it predicts the same");
+      if (name === "MLP")
+        assert.ok(
+          maxDiff(a, summary.prediction) < 1e-5,
+          "a numpy forward pass over the file as Keras reads it predicts the same",
+        );
       tf.dispose([x, a, b]);
       model.dispose();
       back.dispose();
@@ -123,7 +165,10 @@ describe("Keras files out", () => {
   }
   test("bad arguments", async () => {
     await assert.rejects(dd.saveKeras(mlp(), join(scratch, "x.keras")), /saveKeras: path must end in .h5 or .hdf5/);
-    await assert.rejects(dd.saveKeras({} as never, join(scratch, "x.h5")), /saveKeras: model must be a tf.LayersModel, received an object/);
+    await assert.rejects(
+      dd.saveKeras({} as never, join(scratch, "x.h5")),
+      /saveKeras: model must be a tf.LayersModel, received an object/,
+    );
   });
 });
 
@@ -133,7 +178,13 @@ describe("tfjs format on disk", () => {
       await tf.setBackend(backend);
       const model = mlp();
       const x = tf.randomUniform([32, 784], 0, 1, "float32", 4);
-      const y = tf.oneHot(tf.tensor1d(Array.from({ length: 32 }, (_, i) => i % 10), "int32"), 10);
+      const y = tf.oneHot(
+        tf.tensor1d(
+          Array.from({ length: 32 }, (_, i) => i % 10),
+          "int32",
+        ),
+        10,
+      );
       await model.fit(x, y, { epochs: 1, batchSize: 16, verbose: 0 });
       const dir = join(scratch, `tfjs-${backend}`);
       const info = await dd.saveModel(model, dir);
@@ -155,23 +206,42 @@ describe("tfjs format on disk", () => {
     await dd.saveModel(mlp(), dir);
     const info = await dd.saveModel(convnet(), dir);
     assert.deepEqual(readdirSync(dir).sort(), ["group1-shard1of1.bin", "model.json"]);
-    assert.ok(JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).modelTopology.config.layers.some((l: { class_name: string }) => l.class_name === "Conv2D"));
-    assert.deepEqual(readdirSync(scratch).filter((f) => f.startsWith(".replace") || f.includes(".old-")), [], "no temporary folder left");
+    assert.ok(
+      JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).modelTopology.config.layers.some(
+        (l: { class_name: string }) => l.class_name === "Conv2D",
+      ),
+    );
+    assert.deepEqual(
+      readdirSync(scratch).filter((f) => f.startsWith(".replace") || f.includes(".old-")),
+      [],
+      "no temporary folder left",
+    );
     const big = tf.sequential({ layers: [tf.layers.dense({ units: 2048, inputShape: [1024] })] });
     const bigInfo = await dd.saveModel(big, join(scratch, "big"));
-    assert.deepEqual(bigInfo.files, ["model.json", "group1-shard1of3.bin", "group1-shard2of3.bin", "group1-shard3of3.bin"]);
+    assert.deepEqual(bigInfo.files, [
+      "model.json",
+      "group1-shard1of3.bin",
+      "group1-shard2of3.bin",
+      "group1-shard3of3.bin",
+    ]);
     const back = await dd.loadModel(join(scratch, "big"));
     assert.deepEqual(back.layers[0]!.weights[0]!.shape, [1024, 2048]);
-    void info;
+    info;
   });
   test("damaged folders get errors naming the broken file", async () => {
     const dir = join(scratch, "damaged");
     await dd.saveModel(mlp(), dir);
     const shard = join(dir, "group1-shard1of1.bin");
     truncateSync(shard, 1000);
-    await assert.rejects(dd.loadModel(dir), /loadModel: the weight files in .*damaged hold 1000 bytes, but model.json describes \d+; a shard is truncated/);
+    await assert.rejects(
+      dd.loadModel(dir),
+      /loadModel: the weight files in .*damaged hold 1000 bytes, but model.json describes \d+; a shard is truncated/,
+    );
     rmSync(shard);
-    await assert.rejects(dd.loadModel(dir), /loadModel: weight file .*group1-shard1of1.bin listed in model.json is missing/);
+    await assert.rejects(
+      dd.loadModel(dir),
+      /loadModel: weight file .*group1-shard1of1.bin listed in model.json is missing/,
+    );
     writeFileSync(join(dir, "model.json"), "{ not json");
     await assert.rejects(dd.loadModel(dir), /loadModel: .*model.json is not valid JSON/);
     rmSync(join(dir, "model.json"));

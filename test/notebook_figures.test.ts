@@ -27,11 +27,15 @@ describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () =>
     run = runCells(cells, { DEEPDECK_DATA_DIR: sharedDatasets() });
   });
   const outputs = (i: number) => run.notebook.cells[i]!.outputs!;
-  const types = (i: number) => outputs(i).filter((o) => o.output_type === "display_data").map((o) => Object.keys(o.data!).sort().join(" "));
+  const types = (i: number) =>
+    outputs(i)
+      .filter((o) => o.output_type === "display_data")
+      .map((o) => Object.keys(o.data!).sort().join(" "));
 
   test("the notebook runs without errors", () => {
     assert.equal(run.error, null);
-    for (const [i, cell] of run.notebook.cells.entries()) assert.equal(cellText(cell, "stderr"), "", `cell ${i} wrote to stderr`);
+    for (const [i, cell] of run.notebook.cells.entries())
+      assert.equal(cellText(cell, "stderr"), "", `cell ${i} wrote to stderr`);
     assert.match(cellText(run.notebook.cells[0]!), /\.\.\$ y: int32 \[600\] 5 0 4 1 9 2 1 3 1 4 \.\.\./);
   });
   test("a digit is a PNG", () => {
@@ -55,7 +59,12 @@ describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () =>
     }
     const chart = msgs.filter((m) => m.mime_types?.includes("application/vnd.vegalite.v5+json"));
     assert.ok(chart.length >= 4, "the chart after each of 3 epochs and at the end");
-    assert.deepEqual(chart.at(-1)!.mime_types, ["application/vnd.vegalite.v5+json", "image/png", "image/svg+xml", "text/plain"]);
+    assert.deepEqual(chart.at(-1)!.mime_types, [
+      "application/vnd.vegalite.v5+json",
+      "image/png",
+      "image/svg+xml",
+      "text/plain",
+    ]);
   });
   test("a model saved as Keras HDF5 loads back in the notebook", () => {
     assert.equal(cellText(run.notebook.cells[6]!), "2 layers, same: 1\n");

@@ -18,7 +18,7 @@ const cells = [
   'dd.showTensor(tf.tensor2d([[0, 255], [128, 0]], undefined, "int32"), { shade: true })',
   'throw new Error("boom");',
   'Promise.reject(new Error("left behind"));\n"after"',
-  'const t: tf.Tensor1D = tf.tensor1d([1, 2]);\n`${report.backend} ${t.shape} ${tf.memory().numTensors}`',
+  "const t: tf.Tensor1D = tf.tensor1d([1, 2]);\n`${report.backend} ${t.shape} ${tf.memory().numTensors}`",
 ];
 
 describe("the deepdeck kernel in Jupyter", { skip }, () => {
@@ -51,7 +51,10 @@ describe("the deepdeck kernel in Jupyter", { skip }, () => {
   });
   test("a display is updated in place", () => {
     const msgs = run.messages["4"]!;
-    assert.deepEqual(msgs.map((m) => m.msg_type), ["display_data", "update_display_data", "update_display_data"]);
+    assert.deepEqual(
+      msgs.map((m) => m.msg_type),
+      ["display_data", "update_display_data", "update_display_data"],
+    );
     assert.equal(new Set(msgs.map((m) => m.display_id)).size, 1, "one display_id");
     assert.deepEqual(msgs[2]!.mime_types, ["text/html", "text/plain"]);
     const shown = out(4).outputs!;
@@ -67,6 +70,10 @@ describe("the deepdeck kernel in Jupyter", { skip }, () => {
     assert.match(cellText(out(6), "stderr"), /Error: boom/);
     assert.match(cellText(out(7), "stderr"), /UnhandledPromiseRejection: Error: left behind/);
     assert.match(cellText(out(7), "stdout"), /after/);
-    assert.match(cellText(out(8)), /^(wasm|tensorflow|cpu) 2 \d+\n$/, "variables from the first cell survive the errors");
+    assert.match(
+      cellText(out(8)),
+      /^(wasm|tensorflow|cpu) 2 \d+\n$/,
+      "variables from the first cell survive the errors",
+    );
   });
 });

@@ -40,7 +40,7 @@ describe("str", () => {
         "  ..$ y: int32 [11] 7 2 1 0 4 1 4 9 5 9 ...",
       ].join("\n"),
     );
-    tf.dispose(mnist as never);
+    tf.dispose(mnist);
   });
   test("plain values, arrays and typed arrays", () => {
     assert.equal(dd.str(10), "number 10");

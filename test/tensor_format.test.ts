@@ -13,7 +13,14 @@ before(async () => {
 
 describe("formatTensor (snapshot cases)", () => {
   test("int matrix", async () => {
-    const x = tf.tensor2d([[1, 2, 3], [40, 5, -6]], undefined, "int32");
+    const x = tf.tensor2d(
+      [
+        [1, 2, 3],
+        [40, 5, -6],
+      ],
+      undefined,
+      "int32",
+    );
     snap("int-matrix", await noLeaks(() => dd.formatTensor(x)));
     x.dispose();
   });
@@ -23,7 +30,10 @@ describe("formatTensor (snapshot cases)", () => {
     x.dispose();
   });
   test("floats that are whole numbers print as 1.", () => {
-    const x = tf.tensor2d([[0, 1], [2, 255]]);
+    const x = tf.tensor2d([
+      [0, 1],
+      [2, 255],
+    ]);
     snap("float-integral", dd.formatTensor(x));
     x.dispose();
   });
@@ -97,7 +107,14 @@ describe("formatTensor (snapshot cases)", () => {
 
 describe("console.log and util.inspect of tensors", () => {
   test("a tensor logs as its formatted text", async () => {
-    const x = tf.tensor2d([[1, 2], [3, 4]], undefined, "int32");
+    const x = tf.tensor2d(
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      undefined,
+      "int32",
+    );
     assert.equal(inspect(x), "Tensor int32 [2, 2]\n[[1, 2],\n [3, 4]]");
     x.dispose();
   });
@@ -115,29 +132,51 @@ describe("console.log and util.inspect of tensors", () => {
 
 describe("errors", () => {
   test("non-tensors, disposed tensors and bad options are named", () => {
-    assert.throws(() => dd.formatTensor([1, 2] as never), /formatTensor: x must be a tf.Tensor, received an array of length 2/);
+    assert.throws(
+      () => dd.formatTensor([1, 2] as never),
+      /formatTensor: x must be a tf.Tensor, received an array of length 2/,
+    );
     const x = tf.tensor1d([1]);
     x.dispose();
     assert.throws(() => dd.formatTensor(x), /formatTensor: x is a tensor that was already disposed/);
     const y = tf.tensor1d([1]);
-    assert.throws(() => dd.formatTensor(y, { precision: -1 }), /option precision must be a whole number in \[0, 16\], received -1/);
-    assert.throws(() => dd.formatTensor(y, { precison: 2 } as never), /unknown option "precison"; known options are threshold, edgeitems, precision, linewidth/);
-    assert.throws(() => dd.setPrintOptions({ threshold: 1.5 }), /setPrintOptions: option threshold must be a whole number >= 0, received 1.5/);
+    assert.throws(
+      () => dd.formatTensor(y, { precision: -1 }),
+      /option precision must be a whole number in \[0, 16\], received -1/,
+    );
+    assert.throws(
+      () => dd.formatTensor(y, { precison: 2 } as never),
+      /unknown option "precison"; known options are threshold, edgeitems, precision, linewidth/,
+    );
+    assert.throws(
+      () => dd.setPrintOptions({ threshold: 1.5 }),
+      /setPrintOptions: option threshold must be a whole number >= 0, received 1.5/,
+    );
     y.dispose();
   });
 });
 
 describe("pure helpers", () => {
   test("summaryIndices keeps the edges of long axes only past threshold", () => {
-    assert.deepEqual(summaryIndices([3, 10], { threshold: 100, edgeitems: 2 }), [[0, 1, 2], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
-    assert.deepEqual(summaryIndices([3, 10], { threshold: 5, edgeitems: 2 }), [[0, 1, 2], [0, 1, 8, 9]]);
+    assert.deepEqual(summaryIndices([3, 10], { threshold: 100, edgeitems: 2 }), [
+      [0, 1, 2],
+      [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    ]);
+    assert.deepEqual(summaryIndices([3, 10], { threshold: 5, edgeitems: 2 }), [
+      [0, 1, 2],
+      [0, 1, 8, 9],
+    ]);
   });
   test("floatFormatter trims to the digits the values need", () => {
     const f = floatFormatter([0.5, 0.25], 4);
     assert.deepEqual([f(0.5), f(0.25)], ["0.50", "0.25"]);
   });
   test("formatValues marks cut axes with ...", () => {
-    const text = formatValues({ data: [1, 2, 3, 4], shape: [1, 4], cut: [false, true] }, "int32", { precision: 4, linewidth: 75, edgeitems: 2 });
+    const text = formatValues({ data: [1, 2, 3, 4], shape: [1, 4], cut: [false, true] }, "int32", {
+      precision: 4,
+      linewidth: 75,
+      edgeitems: 2,
+    });
     assert.equal(text, "[[1, 2, ..., 3, 4]]");
   });
 });

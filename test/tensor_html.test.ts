@@ -7,14 +7,28 @@ before(async () => {
 });
 
 function cells(html: string): string[] {
-  return [...html.matchAll(/<td style="([^"]*)">([^<]*)<\/td>/g)].map((m) => `${m[2]}|${/background:([^;]*)/.exec(m[1]!)?.[1] ?? "none"}`);
+  return [...html.matchAll(/<td style="([^"]*)">([^<]*)<\/td>/g)].map(
+    (m) => `${m[2]}|${/background:([^;]*)/.exec(m[1]!)?.[1] ?? "none"}`,
+  );
 }
 
 describe("tensorHtml", () => {
   test("a 2-D tensor becomes a table, shaded darker for larger values", async () => {
-    const x = tf.tensor2d([[0, 255], [128, 0]], undefined, "int32");
+    const x = tf.tensor2d(
+      [
+        [0, 255],
+        [128, 0],
+      ],
+      undefined,
+      "int32",
+    );
     const view = await noLeaks(() => dd.tensorHtml(x, { shade: true }));
-    assert.deepEqual(cells(view.html), ["0|rgb(255,255,255)", "255|rgb(0,0,0)", "128|rgb(127,127,127)", "0|rgb(255,255,255)"]);
+    assert.deepEqual(cells(view.html), [
+      "0|rgb(255,255,255)",
+      "255|rgb(0,0,0)",
+      "128|rgb(127,127,127)",
+      "0|rgb(255,255,255)",
+    ]);
     assert.match(view.html, /color:#fff;">255</, "white text on dark cells");
     assert.deepEqual(Object.keys(view.toMimeBundle()), ["text/html", "text/plain"]);
     assert.equal(view.text, "[[  0, 255],\n [128,   0]]");
@@ -39,16 +53,32 @@ describe("tensorHtml", () => {
     const view = dd.tensorHtml(x);
     const all = cells(view.html);
     assert.equal(all.filter((c) => c.startsWith("0|")).length, 6 * 6, "three values at each end of each axis");
-    assert.equal(all.filter((c) => c.startsWith("…|")).length, 6 + 7, "an ellipsis column in each row, and an ellipsis row");
+    assert.equal(
+      all.filter((c) => c.startsWith("…|")).length,
+      6 + 7,
+      "an ellipsis column in each row, and an ellipsis row",
+    );
     x.dispose();
   });
   test("errors name the argument and what was expected", () => {
     const x = tf.zeros([2, 3, 4]);
-    assert.throws(() => dd.tensorHtml(x), /tensorHtml: a tensor of rank 3 has no table view; pass a 1-D or 2-D tensor, or a higher-rank one with option slice/);
+    assert.throws(
+      () => dd.tensorHtml(x),
+      /tensorHtml: a tensor of rank 3 has no table view; pass a 1-D or 2-D tensor, or a higher-rank one with option slice/,
+    );
     assert.throws(() => dd.tensorHtml(x, { slice: [0, 1] }), /tensorHtml: option slice must list 1 leading indices/);
-    assert.throws(() => dd.tensorHtml(x, { slice: [5] }), /tensorHtml: slice index 5 on axis 0 is out of range \[0, 1\]/);
-    assert.throws(() => dd.tensorHtml(x, { slice: [0], shade: "yes" } as never), /tensorHtml: option shade must be true or false, received "yes"/);
-    assert.throws(() => dd.tensorHtml(x, { slice: [0], max: NaN }), /tensorHtml: option max must be a finite number, received NaN/);
+    assert.throws(
+      () => dd.tensorHtml(x, { slice: [5] }),
+      /tensorHtml: slice index 5 on axis 0 is out of range \[0, 1\]/,
+    );
+    assert.throws(
+      () => dd.tensorHtml(x, { slice: [0], shade: "yes" } as never),
+      /tensorHtml: option shade must be true or false, received "yes"/,
+    );
+    assert.throws(
+      () => dd.tensorHtml(x, { slice: [0], max: NaN }),
+      /tensorHtml: option max must be a finite number, received NaN/,
+    );
     x.dispose();
   });
 });

@@ -15,7 +15,10 @@ const jupyterJs = join(tslabDir, "dist", "jupyter.js");
 describe("tslab internals deepdeck relies on", () => {
   test("jupyter.js keeps lastWriteDisplayData, set to the running cell's writer", () => {
     const mod = require(jupyterJs);
-    assert.ok("lastWriteDisplayData" in mod, "tslab/dist/jupyter.js no longer exports lastWriteDisplayData: update src/tslab/display_adapter.ts");
+    assert.ok(
+      "lastWriteDisplayData" in mod,
+      "tslab/dist/jupyter.js no longer exports lastWriteDisplayData: update src/tslab/display_adapter.ts",
+    );
     const source = readFileSync(jupyterJs, "utf8");
     assert.match(source, /exports\.lastWriteDisplayData = writeDisplayData;/);
     assert.match(source, /reply\.header\.msg_type = update \? "update_display_data" : "display_data";/);
@@ -37,7 +40,10 @@ describe("tslab internals deepdeck relies on", () => {
     mod.lastWriteDisplayData = (m: unknown, u: boolean) => sent.push([m, u]);
     try {
       assert.equal(inTslabKernel(), true);
-      assert.equal(sendToTslab({ data: { "text/plain": "x" }, metadata: {}, transient: { display_id: "a" } }, true), true);
+      assert.equal(
+        sendToTslab({ data: { "text/plain": "x" }, metadata: {}, transient: { display_id: "a" } }, true),
+        true,
+      );
     } finally {
       mod.lastWriteDisplayData = null;
     }

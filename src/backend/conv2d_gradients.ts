@@ -33,9 +33,26 @@ export function conv2dFilterGrad(
     const [kh, kw, ci, co] = filterShape;
     const [sh, sw] = pair(strides);
     const [dh, dw] = pair(dilations);
-    const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, [sh, sw], [dh, dw], pad, dimRoundingMode, false, "channelsLast");
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape,
+      filterShape,
+      [sh, sw],
+      [dh, dw],
+      pad,
+      dimRoundingMode,
+      false,
+      "channelsLast",
+    );
     const { top, bottom, left, right } = info.padInfo;
-    let xp: tf.Tensor4D = top || bottom || left || right ? tf.pad(x, [[0, 0], [top, Math.max(0, bottom)], [left, Math.max(0, right)], [0, 0]]) : x;
+    let xp: tf.Tensor4D =
+      top || bottom || left || right
+        ? tf.pad(x, [
+            [0, 0],
+            [top, Math.max(0, bottom)],
+            [left, Math.max(0, right)],
+            [0, 0],
+          ])
+        : x;
     // Rows and columns past the last window (bottom/right < 0, or a stride that does not fit) play no part.
     const needH = (info.outHeight - 1) * sh + (kh - 1) * dh + 1;
     const needW = (info.outWidth - 1) * sw + (kw - 1) * dw + 1;
@@ -66,7 +83,13 @@ export function setFilterGradPatchesLimit(taps: number): void {
  * dW[kh,kw,ci,co] = Σ over batch and output positions of x[window tap] · dy, as
  * patchesᵀ [kh·kw·ci, N] × dy [N, co] with N = batch·oh·ow. `xp` is already padded and cropped.
  */
-function filterGradFromPatches(xp: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [number, number, number, number], [sh, sw]: Pair, [dh, dw]: Pair): tf.Tensor4D {
+function filterGradFromPatches(
+  xp: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  [sh, sw]: Pair,
+  [dh, dw]: Pair,
+): tf.Tensor4D {
   const [kh, kw, ci, co] = filterShape;
   const [b, oh, ow] = dy.shape;
   const n = b * oh * ow;
@@ -78,7 +101,12 @@ function filterGradFromPatches(xp: tf.Tensor4D, dy: tf.Tensor4D, filterShape: [n
       const tap =
         sh === 1 && sw === 1
           ? tf.slice(xc, [0, 0, i * dh, j * dw], [ci, b, oh, ow])
-          : tf.stridedSlice(xc, [0, 0, i * dh, j * dw], [ci, b, i * dh + (oh - 1) * sh + 1, j * dw + (ow - 1) * sw + 1], [1, 1, sh, sw]);
+          : tf.stridedSlice(
+              xc,
+              [0, 0, i * dh, j * dw],
+              [ci, b, i * dh + (oh - 1) * sh + 1, j * dw + (ow - 1) * sw + 1],
+              [1, 1, sh, sw],
+            );
       taps.push(tf.reshape(tap, [ci, n]));
     }
   }
@@ -92,7 +120,14 @@ export function dilateFilter(filter: tf.Tensor4D, dilations: number | Pair): tf.
   if (dh === 1 && dw === 1) return filter;
   return tf.tidy(() => {
     const [kh, kw, ci, co] = filter.shape;
-    const spread = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, ci, co]), [[0, 0], [0, dh - 1], [0, 0], [0, dw - 1], [0, 0], [0, 0]]);
+    const spread = tf.pad(tf.reshape(filter, [kh, 1, kw, 1, ci, co]), [
+      [0, 0],
+      [0, dh - 1],
+      [0, 0],
+      [0, dw - 1],
+      [0, 0],
+      [0, 0],
+    ]);
     const full = tf.reshape(spread, [kh * dh, kw * dw, ci, co]);
     return tf.slice(full, [0, 0, 0, 0], [(kh - 1) * dh + 1, (kw - 1) * dw + 1, ci, co]) as tf.Tensor4D;
   });
@@ -114,13 +149,33 @@ export function conv2dInputGrad(
   return tf.tidy(() => {
     const [kh, kw] = filter.shape;
     const [sh, sw] = pair(strides);
-    const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, [sh, sw], 1, pad, dimRoundingMode, false, "channelsLast");
+    const info = tf.backend_util.computeConv2DInfo(
+      xShape,
+      filter.shape,
+      [sh, sw],
+      1,
+      pad,
+      dimRoundingMode,
+      false,
+      "channelsLast",
+    );
     const [b, h, w] = xShape;
     const [, oh, ow, co] = dy.shape;
     let spread: tf.Tensor4D = dy;
     if (sh > 1 || sw > 1) {
-      const gaps = tf.pad(tf.reshape(dy, [b, oh, 1, ow, 1, co]), [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]]);
-      spread = tf.slice(tf.reshape(gaps, [b, oh * sh, ow * sw, co]), [0, 0, 0, 0], [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co]) as tf.Tensor4D;
+      const gaps = tf.pad(tf.reshape(dy, [b, oh, 1, ow, 1, co]), [
+        [0, 0],
+        [0, 0],
+        [0, sh - 1],
+        [0, 0],
+        [0, sw - 1],
+        [0, 0],
+      ]);
+      spread = tf.slice(
+        tf.reshape(gaps, [b, oh * sh, ow * sw, co]),
+        [0, 0, 0, 0],
+        [b, (oh - 1) * sh + 1, (ow - 1) * sw + 1, co],
+      ) as tf.Tensor4D;
     }
     const hd = (oh - 1) * sh + 1;
     const wd = (ow - 1) * sw + 1;
@@ -129,10 +184,19 @@ export function conv2dInputGrad(
     const bottom = h + kh - 1 - hd - top;
     const right = w + kw - 1 - wd - left;
     // Negative padding means rows the convolution never reached: crop them instead.
-    let padded = tf.pad(spread, [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]]);
+    let padded = tf.pad(spread, [
+      [0, 0],
+      [Math.max(0, top), Math.max(0, bottom)],
+      [Math.max(0, left), Math.max(0, right)],
+      [0, 0],
+    ]);
     if (top < 0 || bottom < 0 || left < 0 || right < 0) {
       const [, ph, pw] = padded.shape;
-      padded = tf.slice(padded, [0, Math.max(0, -top), Math.max(0, -left), 0], [b, ph - Math.max(0, -top) - Math.max(0, -bottom), pw - Math.max(0, -left) - Math.max(0, -right), co]);
+      padded = tf.slice(
+        padded,
+        [0, Math.max(0, -top), Math.max(0, -left), 0],
+        [b, ph - Math.max(0, -top) - Math.max(0, -bottom), pw - Math.max(0, -left) - Math.max(0, -right), co],
+      );
     }
     const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
     return tf.conv2d(padded, turned, 1, "valid");
@@ -152,7 +216,11 @@ interface Conv2DAttrs {
  * Wrappers of the inputs share their storage and hold a reference each; the result's storage is
  * handed to the caller with a reference of its own.
  */
-function registerOpsKernel(kernelName: string, backendName: string, compute: (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.Tensor): void {
+function registerOpsKernel(
+  kernelName: string,
+  backendName: string,
+  compute: (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.Tensor,
+): void {
   tf.registerKernel({
     kernelName,
     backendName,
@@ -175,10 +243,14 @@ function registerOpsKernel(kernelName: string, backendName: string, compute: (in
   });
 }
 
-type BackpropAttrs = Conv2DAttrs & { filterShape: [number, number, number, number]; inputShape: [number, number, number, number] };
+type BackpropAttrs = Conv2DAttrs & {
+  filterShape: [number, number, number, number];
+  inputShape: [number, number, number, number];
+};
 
 function nhwcOnly(kernel: string, backendName: string, a: BackpropAttrs): void {
-  if (a.dataFormat === "NCHW") throw new Error(`${kernel} on ${backendName}: only NHWC (channels last) data is supported.`);
+  if (a.dataFormat === "NCHW")
+    throw new Error(`${kernel} on ${backendName}: only NHWC (channels last) data is supported.`);
 }
 
 function registerBackpropKernels(backendName: string): void {
@@ -214,7 +286,7 @@ function extendConv2DGradient(): void {
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const g = dy as tf.Tensor4D;
       return {
-        x: () => tf.conv2dTranspose(g, dilateFilter(filter, [dh, dw]), x.shape, a.strides, a.pad as "same" | "valid" | number, a.dimRoundingMode),
+        x: () => tf.conv2dTranspose(g, dilateFilter(filter, [dh, dw]), x.shape, a.strides, a.pad, a.dimRoundingMode),
         filter: () => conv2dFilterGrad(x, g, filter.shape, a.strides, a.pad, [dh, dw], a.dimRoundingMode),
       };
     },

@@ -35,8 +35,10 @@ export interface BackendReport {
   attempts: BackendAttempt[];
 }
 
-
-const packages: Partial<Record<BackendChoice, string>> = { "node-gpu": "@tensorflow/tfjs-node-gpu", node: "@tensorflow/tfjs-node" };
+const packages: Partial<Record<BackendChoice, string>> = {
+  "node-gpu": "@tensorflow/tfjs-node-gpu",
+  node: "@tensorflow/tfjs-node",
+};
 
 function firstLine(e: unknown): string {
   return String((e as Error)?.message ?? e).split("\n")[0]!;
@@ -47,13 +49,21 @@ async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
   try {
     require.resolve(pkg);
   } catch {
-    const how = choice === "node-gpu" ? `npm install ${pkg} (needs CUDA and cuDNN)` : `npm install ${pkg} (downloads libtensorflow, so needs internet)`;
+    const how =
+      choice === "node-gpu"
+        ? `npm install ${pkg} (needs CUDA and cuDNN)`
+        : `npm install ${pkg} (downloads libtensorflow, so needs internet)`;
     return { choice, available: false, detail: `not installed: ${how}` };
   }
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(pkg);
-    if (!tf.findBackendFactory("tensorflow")) return { choice, available: false, detail: `${pkg} loaded but registered no backend (is it built for @tensorflow/tfjs ${tf.version_core}?)` };
+    if (!tf.findBackendFactory("tensorflow"))
+      return {
+        choice,
+        available: false,
+        detail: `${pkg} loaded but registered no backend (is it built for @tensorflow/tfjs ${tf.version_core}?)`,
+      };
     if (!(await tf.setBackend("tensorflow"))) return { choice, available: false, detail: `${pkg} did not initialise` };
     return { choice, available: true, detail: `libtensorflow through ${pkg}` };
   } catch (e) {
@@ -98,10 +108,15 @@ export function registerWasmBackend(): void {
 async function tryWasm(): Promise<BackendAttempt> {
   try {
     registerWasmBackend();
-    if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm")))) return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
+    if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm"))))
+      return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
     const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
-    return { choice: "wasm", available: true, detail: `WebAssembly, ${simd ? "SIMD" : "no SIMD"}, ${threads ? "multithreaded" : "1 thread"}` };
+    return {
+      choice: "wasm",
+      available: true,
+      detail: `WebAssembly, ${simd ? "SIMD" : "no SIMD"}, ${threads ? "multithreaded" : "1 thread"}`,
+    };
   } catch (e) {
     return { choice: "wasm", available: false, detail: `failed to load: ${firstLine(e)}` };
   }
@@ -122,14 +137,22 @@ async function attempt(choice: BackendChoice): Promise<BackendAttempt> {
 function parseOverride(value: string | undefined): BackendChoice | undefined {
   if (value === undefined || value === "") return undefined;
   const v = value.trim().toLowerCase();
-  const aliases: Record<string, BackendChoice> = { tensorflow: "node", "tfjs-node": "node", "tfjs-node-gpu": "node-gpu", gpu: "node-gpu" };
+  const aliases: Record<string, BackendChoice> = {
+    tensorflow: "node",
+    "tfjs-node": "node",
+    "tfjs-node-gpu": "node-gpu",
+    gpu: "node-gpu",
+  };
   const choice = aliases[v] ?? v;
-  if (!(backendChoices as readonly string[]).includes(choice)) throw new Error(messages.badBackendName(value, backendChoices));
+  if (!(backendChoices as readonly string[]).includes(choice))
+    throw new Error(messages.badBackendName(value, backendChoices));
   return choice as BackendChoice;
 }
 
 function describeReport(r: BackendReport): string {
-  const lines = [`TensorFlow.js backend: ${r.backend} (${r.choice}${r.override ? ", chosen by DEEPDECK_BACKEND" : ""})`];
+  const lines = [
+    `TensorFlow.js backend: ${r.backend} (${r.choice}${r.override ? ", chosen by DEEPDECK_BACKEND" : ""})`,
+  ];
   for (const a of r.attempts) lines.push(`  ${a.available ? "✓" : "✗"} ${a.choice.padEnd(8)} ${a.detail}`);
   return lines.join("\n");
 }
@@ -154,7 +177,11 @@ async function choose(): Promise<BackendReport> {
       return report;
     }
   }
-  throw new Error(override ? messages.backendUnavailable(override, attempts[0]!.detail) : "No TensorFlow.js backend could start, not even cpu.");
+  throw new Error(
+    override
+      ? messages.backendUnavailable(override, attempts[0]!.detail)
+      : "No TensorFlow.js backend could start, not even cpu.",
+  );
 }
 
 /**
@@ -184,4 +211,3 @@ export function resetBackendChoice(): void {
   pending = null;
   lastReport = null;
 }
-

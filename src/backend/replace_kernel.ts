@@ -14,12 +14,20 @@ export interface WasmBackendLike extends tf.KernelBackend {
  * Register `run` as `kernelName` on `backendName`, with the original kernel as its fallback. Marked, so
  * installing twice (or after the backend re-registers) replaces once. No-op where the kernel is missing.
  */
-export function replaceKernel(kernelName: string, backendName: string, run: (params: KernelParams, original: KernelFunc) => tf.TensorInfo | tf.TensorInfo[]): void {
+export function replaceKernel(
+  kernelName: string,
+  backendName: string,
+  run: (params: KernelParams, original: KernelFunc) => tf.TensorInfo | tf.TensorInfo[],
+): void {
   const original = tf.getKernel(kernelName, backendName);
   if (!original || (original as { deepdeck?: boolean }).deepdeck) return;
   const fallback = original.kernelFunc as KernelFunc;
   tf.unregisterKernel(kernelName, backendName);
-  tf.registerKernel({ ...original, deepdeck: true, kernelFunc: (params) => run(params as KernelParams, fallback) } as tf.KernelConfig);
+  tf.registerKernel({
+    ...original,
+    deepdeck: true,
+    kernelFunc: (params) => run(params as KernelParams, fallback),
+  } as tf.KernelConfig);
 }
 
 /** Whether `backend` is the wasm backend (the one with a heap to view). */
@@ -28,12 +36,25 @@ export function isWasmBackend(backend: tf.KernelBackend): backend is WasmBackend
 }
 
 /** `run` on the wasm heap where the backend is wasm and `run` takes the case (non-null); the original kernel otherwise. */
-export function replaceOnHeap(kernelName: string, backendName: string, run: (params: KernelParams & { backend: WasmBackendLike }) => tf.TensorInfo | null): void {
-  replaceKernel(kernelName, backendName, (params, original) => (isWasmBackend(params.backend) && run(params as KernelParams & { backend: WasmBackendLike })) || original(params));
+export function replaceOnHeap(
+  kernelName: string,
+  backendName: string,
+  run: (params: KernelParams & { backend: WasmBackendLike }) => tf.TensorInfo | null,
+): void {
+  replaceKernel(
+    kernelName,
+    backendName,
+    (params, original) =>
+      (isWasmBackend(params.backend) && run(params as KernelParams & { backend: WasmBackendLike })) || original(params),
+  );
 }
 
 /** Register a kernel the backend lacks, computed on the wasm heap; no-op where the backend has one. */
-export function addHeapKernel(kernelName: string, backendName: string, run: (params: KernelParams & { backend: WasmBackendLike }) => tf.TensorInfo): void {
+export function addHeapKernel(
+  kernelName: string,
+  backendName: string,
+  run: (params: KernelParams & { backend: WasmBackendLike }) => tf.TensorInfo,
+): void {
   if (tf.getKernel(kernelName, backendName)) return;
   tf.registerKernel({
     kernelName,

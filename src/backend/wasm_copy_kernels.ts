@@ -15,7 +15,13 @@ import * as tf from "@tensorflow/tfjs";
 import { replaceOnHeap, type KernelParams, type WasmBackendLike } from "./replace_kernel";
 
 /** Copy the box `begin`/`size` of a row-major array with `shape` into `out`, whole innermost runs at a time. */
-export function copyBox(src: tf.TypedArray, shape: readonly number[], begin: readonly number[], size: readonly number[], out: tf.TypedArray): void {
+export function copyBox(
+  src: tf.TypedArray,
+  shape: readonly number[],
+  begin: readonly number[],
+  size: readonly number[],
+  out: tf.TypedArray,
+): void {
   const rank = shape.length;
   if (rank === 0) {
     out[0] = src[0]!;
@@ -47,7 +53,14 @@ export function copyBox(src: tf.TypedArray, shape: readonly number[], begin: rea
  * `out[o][i][s] = src[o][indices[i]][s]` for `src` seen as [outer, dim, inner]: what Gather computes with
  * `batchDims` 0. Throws on an index outside [0, dim), as tfjs does.
  */
-export function gatherRows(src: tf.TypedArray, outer: number, dim: number, inner: number, indices: ArrayLike<number>, out: tf.TypedArray): void {
+export function gatherRows(
+  src: tf.TypedArray,
+  outer: number,
+  dim: number,
+  inner: number,
+  indices: ArrayLike<number>,
+  out: tf.TypedArray,
+): void {
   const n = indices.length;
   for (let i = 0; i < n; i++) {
     const index = indices[i]!;
@@ -69,7 +82,7 @@ function slice({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
   const x = inputs["x"]!;
   if (x.dtype === "string") return null;
   const a = attrs as unknown as { begin: number | number[]; size: number | number[] };
-  const [begin, size] = tf.slice_util.parseSliceParams(x as tf.Tensor, a.begin, a.size);
+  const [begin, size] = tf.slice_util.parseSliceParams(x, a.begin, a.size) as [number[], number[]];
   const out = backend.makeOutput(size, x.dtype);
   if (tf.util.sizeFromShape(size) === 0) return out;
   // Views after the allocation: growing the heap would detach a view taken before it.
@@ -89,14 +102,27 @@ function gather({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
   const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
   const out = backend.makeOutput(outShape, x.dtype);
   if (tf.util.sizeFromShape(outShape) === 0) return out;
-  gatherRows(backend.typedArrayFromHeap(x), outer, dim, inner, backend.typedArrayFromHeap(indices), backend.typedArrayFromHeap(out));
+  gatherRows(
+    backend.typedArrayFromHeap(x),
+    outer,
+    dim,
+    inner,
+    backend.typedArrayFromHeap(indices),
+    backend.typedArrayFromHeap(out),
+  );
   return out;
 }
 
 /** Cast to bool: wasm copies the numbers into bytes (-5 → 251, 0.5 → 0); every other backend tests x ≠ 0. */
 function castToBool({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
   const x = inputs["x"]!;
-  if ((attrs as { dtype?: string }).dtype !== "bool" || x.dtype === "bool" || x.dtype === "string" || x.dtype === "complex64") return null;
+  if (
+    (attrs as { dtype?: string }).dtype !== "bool" ||
+    x.dtype === "bool" ||
+    x.dtype === "string" ||
+    x.dtype === "complex64"
+  )
+    return null;
   const out = backend.makeOutput(x.shape, "bool");
   const src = backend.typedArrayFromHeap(x);
   const dst = backend.typedArrayFromHeap(out);

@@ -11,7 +11,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { replaceKernel, type KernelFunc } from "./replace_kernel";
 
-type Rewrite = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap, backend: tf.KernelBackend, temporaries: tf.TensorInfo[]) => { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap } | null;
+type Rewrite = (
+  inputs: tf.NamedTensorInfoMap,
+  attrs: tf.NamedAttrMap,
+  backend: tf.KernelBackend,
+  temporaries: tf.TensorInfo[],
+) => { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap } | null;
 
 /** Replace a kernel by one that may rewrite its inputs and attributes, then calls the original. */
 function wrapKernel(kernelName: string, backendName: string, rewrite: Rewrite): void {
@@ -33,30 +38,64 @@ function swapLastTwo(rank: number): number[] {
 }
 
 function matMulWithoutFlags(backendName: string): Rewrite {
-  const transpose = tf.getKernel("Transpose", backendName)!.kernelFunc as KernelFunc;
+  const transpose = tf.getKernel("Transpose", backendName).kernelFunc as KernelFunc;
   return (inputs, attrs, backend, temporaries) => {
     const a = attrs as { transposeA?: boolean; transposeB?: boolean };
     if (!a.transposeA && !a.transposeB) return null;
     const plain = (info: tf.TensorInfo): tf.TensorInfo => {
-      const out = transpose({ inputs: { x: info }, attrs: { perm: swapLastTwo(info.shape.length) }, backend }) as tf.TensorInfo;
+      const out = transpose({
+        inputs: { x: info },
+        attrs: { perm: swapLastTwo(info.shape.length) },
+        backend,
+      }) as tf.TensorInfo;
       temporaries.push(out);
       return out;
     };
     return {
-      inputs: { ...inputs, a: a.transposeA ? plain(inputs["a"]!) : inputs["a"]!, b: a.transposeB ? plain(inputs["b"]!) : inputs["b"]! },
+      inputs: {
+        ...inputs,
+        a: a.transposeA ? plain(inputs["a"]!) : inputs["a"]!,
+        b: a.transposeB ? plain(inputs["b"]!) : inputs["b"]!,
+      },
       attrs: { ...attrs, transposeA: false, transposeB: false },
     };
   };
 }
 
 const explicitSamePadding: Rewrite = (inputs, attrs) => {
-  const a = attrs as { pad?: unknown; strides: number | [number, number]; dilations?: number | [number, number]; dimRoundingMode?: "floor" | "round" | "ceil"; dataFormat?: string };
+  const a = attrs as {
+    pad?: unknown;
+    strides: number | [number, number];
+    dilations?: number | [number, number];
+    dimRoundingMode?: "floor" | "round" | "ceil";
+    dataFormat?: string;
+  };
   if (a.pad !== "same" || a.dataFormat === "NCHW") return null;
   const x = inputs["x"]!;
   const filter = inputs["filter"]!;
-  const info = tf.backend_util.computeConv2DInfo(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, "same", a.dimRoundingMode, false, "channelsLast");
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    a.strides,
+    a.dilations ?? 1,
+    "same",
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
   const { top, bottom, left, right } = info.padInfo;
-  return { inputs, attrs: { ...attrs, pad: [[0, 0], [top, bottom], [left, right], [0, 0]] as unknown as number[] } };
+  return {
+    inputs,
+    attrs: {
+      ...attrs,
+      pad: [
+        [0, 0],
+        [top, bottom],
+        [left, right],
+        [0, 0],
+      ],
+    },
+  };
 };
 
 /** Install the wrappers on the wasm backend; safe to call more than once. Call after loading @tensorflow/tfjs-backend-wasm. */

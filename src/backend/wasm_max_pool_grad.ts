@@ -12,12 +12,37 @@ import { replaceOnHeap } from "./replace_kernel";
 /** The shape facts {@link maxPoolGradInto} needs; `computePool2DInfo` gives them. */
 export type PoolGeometry = Pick<
   tf.backend_util.Conv2DInfo,
-  "batchSize" | "inHeight" | "inWidth" | "inChannels" | "outHeight" | "outWidth" | "strideHeight" | "strideWidth" | "dilationHeight" | "dilationWidth" | "effectiveFilterHeight" | "effectiveFilterWidth" | "padInfo"
+  | "batchSize"
+  | "inHeight"
+  | "inWidth"
+  | "inChannels"
+  | "outHeight"
+  | "outWidth"
+  | "strideHeight"
+  | "strideWidth"
+  | "dilationHeight"
+  | "dilationWidth"
+  | "effectiveFilterHeight"
+  | "effectiveFilterWidth"
+  | "padInfo"
 >;
 
 /** dx (NHWC, zeroed here) from dy and the pool's input x, for the geometry `g`. */
 export function maxPoolGradInto(x: tf.TypedArray, dy: tf.TypedArray, g: PoolGeometry, dx: tf.TypedArray): void {
-  const { batchSize, inHeight, inWidth, inChannels: C, outHeight, outWidth, strideHeight, strideWidth, dilationHeight, dilationWidth, effectiveFilterHeight, effectiveFilterWidth } = g;
+  const {
+    batchSize,
+    inHeight,
+    inWidth,
+    inChannels: C,
+    outHeight,
+    outWidth,
+    strideHeight,
+    strideWidth,
+    dilationHeight,
+    dilationWidth,
+    effectiveFilterHeight,
+    effectiveFilterWidth,
+  } = g;
   const padTop = g.padInfo.top;
   const padLeft = g.padInfo.left;
   dx.fill(0);
@@ -52,7 +77,7 @@ export function maxPoolGradInto(x: tf.TypedArray, dy: tf.TypedArray, g: PoolGeom
         const dyAt = ((b * outHeight + yR) * outWidth + yC) * C;
         for (let d = 0; d < C; d++) {
           const w = where[d]!;
-          if (w >= 0) dx[w + d] += dy[dyAt + d]!;
+          if (w >= 0) dx[w + d]! += dy[dyAt + d]!;
         }
       }
     }
@@ -65,10 +90,27 @@ export function installWasmMaxPoolGrad(backendName = "wasm"): void {
     const dy = inputs["dy"]!;
     const x = inputs["input"]!;
     if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
-    const a = attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding; dimRoundingMode?: "floor" | "round" | "ceil" };
-    const info = tf.backend_util.computePool2DInfo(x.shape as [number, number, number, number], a.filterSize, a.strides, 1, a.pad, a.dimRoundingMode);
+    const a = attrs as unknown as {
+      filterSize: number | [number, number];
+      strides: number | [number, number];
+      pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+      dimRoundingMode?: "floor" | "round" | "ceil";
+    };
+    const info = tf.backend_util.computePool2DInfo(
+      x.shape as [number, number, number, number],
+      a.filterSize,
+      a.strides,
+      1,
+      a.pad,
+      a.dimRoundingMode,
+    );
     const out = backend.makeOutput(x.shape, "float32");
-    maxPoolGradInto(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(dy), info, backend.typedArrayFromHeap(out));
+    maxPoolGradInto(
+      backend.typedArrayFromHeap(x),
+      backend.typedArrayFromHeap(dy),
+      info,
+      backend.typedArrayFromHeap(out),
+    );
     return out;
   });
 }

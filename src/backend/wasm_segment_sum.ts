@@ -7,14 +7,20 @@ import * as tf from "@tensorflow/tfjs";
 import { addHeapKernel } from "./replace_kernel";
 
 /** out[id][j] += x[k][j] for every k whose id is in range; `out` must start at zero. */
-export function segmentSum(x: ArrayLike<number>, ids: ArrayLike<number>, inner: number, numSegments: number, out: Float32Array): void {
+export function segmentSum(
+  x: ArrayLike<number>,
+  ids: ArrayLike<number>,
+  inner: number,
+  numSegments: number,
+  out: Float32Array,
+): void {
   out.fill(0);
   for (let k = 0; k < ids.length; k++) {
     const id = ids[k]!;
     if (!(id >= 0 && id < numSegments)) continue;
     const from = k * inner;
     const to = id * inner;
-    for (let j = 0; j < inner; j++) out[to + j] += x[from + j]!;
+    for (let j = 0; j < inner; j++) out[to + j]! += x[from + j]!;
   }
 }
 
@@ -26,7 +32,13 @@ export function installWasmSegmentSum(backendName = "wasm"): void {
     const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
     const idRank = ids.shape.length;
     const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], "float32");
-    segmentSum(backend.typedArrayFromHeap(x), backend.typedArrayFromHeap(ids), tf.util.sizeFromShape(x.shape.slice(idRank)), numSegments, backend.typedArrayFromHeap(out) as Float32Array);
+    segmentSum(
+      backend.typedArrayFromHeap(x),
+      backend.typedArrayFromHeap(ids),
+      tf.util.sizeFromShape(x.shape.slice(idRank)),
+      numSegments,
+      backend.typedArrayFromHeap(out) as Float32Array,
+    );
     return out;
   });
 }

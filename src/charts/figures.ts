@@ -39,11 +39,17 @@ export interface ActivationOptions {
  * @example dd.activationSpec(["relu", "sigmoid"])
  * @example dd.activationSpec({ "x²": (x) => x * x })
  */
-export function activationSpec(functions: ActivationName[] | Record<string, (x: number) => number>, options: ActivationOptions = {}): TopLevelSpec {
+export function activationSpec(
+  functions: ActivationName[] | Record<string, (x: number) => number>,
+  options: ActivationOptions = {},
+): TopLevelSpec {
   const fn = "activationSpec";
   checkKnownKeys(fn, options, ["domain", "samples"]);
   const [lo, hi] = options.domain ?? [-5, 5];
-  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo)) throw new RangeError(`${fn}: option domain must be [low, high] with low < high, received ${describe(options.domain)}.`);
+  if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo))
+    throw new RangeError(
+      `${fn}: option domain must be [low, high] with low < high, received ${describe(options.domain)}.`,
+    );
   const samples = integer(fn, "samples", options.samples ?? 201, 2, 100000);
   const entries: [string, (x: number) => number][] = Array.isArray(functions)
     ? functions.map((name) => [keyword(fn, "functions", name, activationNames), activations[name]])
@@ -51,7 +57,8 @@ export function activationSpec(functions: ActivationName[] | Record<string, (x: 
   if (entries.length === 0) throw new RangeError(`${fn}: give at least one function.`);
   const values: { x: number; y: number; f: string }[] = [];
   for (const [name, f] of entries) {
-    if (typeof f !== "function") throw new TypeError(`${fn}: ${JSON.stringify(name)} must be a function of a number, received ${describe(f)}.`);
+    if (typeof f !== "function")
+      throw new TypeError(`${fn}: ${JSON.stringify(name)} must be a function of a number, received ${describe(f)}.`);
     for (let i = 0; i < samples; i++) {
       const x = lo + ((hi - lo) * i) / (samples - 1);
       values.push({ x, y: f(x), f: name });
@@ -70,11 +77,14 @@ export function activationSpec(functions: ActivationName[] | Record<string, (x: 
       y: { field: "y", type: "quantitative", title: "f(x)" },
       color: { field: "f", type: "nominal", title: "function" },
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** Show {@link activationSpec}. */
-export function plotActivations(functions: ActivationName[] | Record<string, (x: number) => number>, options: ActivationOptions & ChartOptions = {}): Promise<void> {
+export function plotActivations(
+  functions: ActivationName[] | Record<string, (x: number) => number>,
+  options: ActivationOptions & ChartOptions = {},
+): Promise<void> {
   const { png, ...rest } = options;
   const names = Array.isArray(functions) ? functions : Object.keys(functions);
   return showChart(activationSpec(functions, rest), `<chart of ${names.join(", ")}>`, png === undefined ? {} : { png });
@@ -94,7 +104,10 @@ function readProbabilities(fn: string, p: tf.Tensor | ArrayLike<number>, softmax
   let values: number[];
   if (p instanceof tf.Tensor) {
     assertLiveTensor(fn, "probabilities", p);
-    if (p.rank !== 1 && !(p.rank === 2 && p.shape[0] === 1)) throw new RangeError(`${fn}: probabilities must be one prediction, shape [classes] or [1, classes], received [${p.shape.join(", ")}].`);
+    if (p.rank !== 1 && !(p.rank === 2 && p.shape[0] === 1))
+      throw new RangeError(
+        `${fn}: probabilities must be one prediction, shape [classes] or [1, classes], received [${p.shape.join(", ")}].`,
+      );
     values = Array.from(p.dataSync() as ArrayLike<number>);
   } else {
     values = Array.from(p);
@@ -112,14 +125,29 @@ function readProbabilities(fn: string, p: tf.Tensor | ArrayLike<number>, softmax
  * A bar chart of the class probabilities of one prediction (the softmax output), the predicted class
  * highlighted, and the true class when known.
  */
-export function probabilitiesSpec(probabilities: tf.Tensor | ArrayLike<number>, options: ProbabilitiesOptions = {}): TopLevelSpec {
+export function probabilitiesSpec(
+  probabilities: tf.Tensor | ArrayLike<number>,
+  options: ProbabilitiesOptions = {},
+): TopLevelSpec {
   const fn = "probabilitiesSpec";
   checkKnownKeys(fn, options, ["classNames", "softmax", "trueClass"]);
   const p = readProbabilities(fn, probabilities, options.softmax === true);
   const names = options.classNames ?? p.map((_, i) => String(i));
-  if (names.length !== p.length) throw new RangeError(`${fn}: option classNames has ${names.length} names for ${p.length} classes.`);
+  if (names.length !== p.length)
+    throw new RangeError(`${fn}: option classNames has ${names.length} names for ${p.length} classes.`);
   const predicted = p.indexOf(Math.max(...p));
-  const values = p.map((prob, i) => ({ class: names[i], probability: Number(prob.toPrecision(6)), role: i === options.trueClass ? (i === predicted ? "predicted, true" : "true") : i === predicted ? "predicted" : "other" }));
+  const values = p.map((prob, i) => ({
+    class: names[i],
+    probability: Number(prob.toPrecision(6)),
+    role:
+      i === options.trueClass
+        ? i === predicted
+          ? "predicted, true"
+          : "true"
+        : i === predicted
+          ? "predicted"
+          : "other",
+  }));
   return {
     $schema: schema,
     background: "white",
@@ -135,15 +163,21 @@ export function probabilitiesSpec(probabilities: tf.Tensor | ArrayLike<number>, 
         field: "role",
         type: "nominal",
         title: null,
-        scale: { domain: ["predicted", "true", "predicted, true", "other"], range: ["#cf222e", "#1a7f37", "#1a7f37", "#9aa4ad"] },
+        scale: {
+          domain: ["predicted", "true", "predicted, true", "other"],
+          range: ["#cf222e", "#1a7f37", "#1a7f37", "#9aa4ad"],
+        },
       },
       tooltip: [{ field: "class" }, { field: "probability", format: ".4f" }],
     },
-  } as TopLevelSpec;
+  };
 }
 
 /** Show {@link probabilitiesSpec}. */
-export function plotProbabilities(probabilities: tf.Tensor | ArrayLike<number>, options: ProbabilitiesOptions & ChartOptions = {}): Promise<void> {
+export function plotProbabilities(
+  probabilities: tf.Tensor | ArrayLike<number>,
+  options: ProbabilitiesOptions & ChartOptions = {},
+): Promise<void> {
   const { png, ...rest } = options;
   const spec = probabilitiesSpec(probabilities, rest);
   return showChart(spec, `<${(spec as { description: string }).description}>`, png === undefined ? {} : { png });
@@ -158,30 +192,46 @@ export interface ConfusionOptions {
 }
 
 /** The counts of a confusion matrix, rows true class, columns predicted class. */
-export function confusionCounts(fn: string, labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor | ArrayLike<number>, numClasses?: number): number[][] {
+export function confusionCounts(
+  fn: string,
+  labels: tf.Tensor | ArrayLike<number>,
+  predictions: tf.Tensor | ArrayLike<number>,
+  numClasses?: number,
+): number[][] {
   const read = (name: string, v: tf.Tensor | ArrayLike<number>) => {
     if (v instanceof tf.Tensor) {
       assertLiveTensor(fn, name, v);
-      if (v.rank !== 1) throw new RangeError(`${fn}: ${name} must be a 1-D tensor of class numbers, received shape [${v.shape.join(", ")}]; use tf.argMax(x, -1) on probabilities or one-hot labels.`);
+      if (v.rank !== 1)
+        throw new RangeError(
+          `${fn}: ${name} must be a 1-D tensor of class numbers, received shape [${v.shape.join(", ")}]; use tf.argMax(x, -1) on probabilities or one-hot labels.`,
+        );
       return Array.from(v.dataSync() as ArrayLike<number>);
     }
     return Array.from(v);
   };
   const y = read("labels", labels);
   const p = read("predictions", predictions);
-  if (y.length !== p.length) throw new RangeError(`${fn}: labels (${y.length}) and predictions (${p.length}) must have the same length.`);
+  if (y.length !== p.length)
+    throw new RangeError(`${fn}: labels (${y.length}) and predictions (${p.length}) must have the same length.`);
   const k = numClasses ?? Math.max(...y, ...p) + 1;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   y.forEach((t, i) => {
     const q = p[i]!;
-    if (!Number.isInteger(t) || !Number.isInteger(q) || t < 0 || q < 0 || t >= k || q >= k) throw new RangeError(`${fn}: entry ${i} has label ${t} and prediction ${q}; classes are whole numbers in [0, ${k - 1}].`);
+    if (!Number.isInteger(t) || !Number.isInteger(q) || t < 0 || q < 0 || t >= k || q >= k)
+      throw new RangeError(
+        `${fn}: entry ${i} has label ${t} and prediction ${q}; classes are whole numbers in [0, ${k - 1}].`,
+      );
     counts[t]![q]! += 1;
   });
   return counts;
 }
 
 /** A confusion-matrix heatmap with the count in each cell. */
-export function confusionMatrixSpec(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor | ArrayLike<number>, options: ConfusionOptions = {}): TopLevelSpec {
+export function confusionMatrixSpec(
+  labels: tf.Tensor | ArrayLike<number>,
+  predictions: tf.Tensor | ArrayLike<number>,
+  options: ConfusionOptions = {},
+): TopLevelSpec {
   const fn = "confusionMatrixSpec";
   checkKnownKeys(fn, options, ["classNames", "numClasses"]);
   const counts = confusionCounts(fn, labels, predictions, options.numClasses);
@@ -204,7 +254,10 @@ export function confusionMatrixSpec(labels: tf.Tensor | ArrayLike<number>, predi
       y: { field: "true", type: "ordinal", sort: names, title: "true class" },
     },
     layer: [
-      { mark: "rect", encoding: { color: { field: "count", type: "quantitative", scale: { scheme: "blues" }, title: "count" } } },
+      {
+        mark: "rect",
+        encoding: { color: { field: "count", type: "quantitative", scale: { scheme: "blues" }, title: "count" } },
+      },
       {
         mark: { type: "text", fontSize: 10 },
         encoding: {
@@ -213,11 +266,15 @@ export function confusionMatrixSpec(labels: tf.Tensor | ArrayLike<number>, predi
         },
       },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 /** Show {@link confusionMatrixSpec}. */
-export function plotConfusionMatrix(labels: tf.Tensor | ArrayLike<number>, predictions: tf.Tensor | ArrayLike<number>, options: ConfusionOptions & ChartOptions = {}): Promise<void> {
+export function plotConfusionMatrix(
+  labels: tf.Tensor | ArrayLike<number>,
+  predictions: tf.Tensor | ArrayLike<number>,
+  options: ConfusionOptions & ChartOptions = {},
+): Promise<void> {
   const { png, ...rest } = options;
   const spec = confusionMatrixSpec(labels, predictions, rest);
   return showChart(spec, `<${(spec as { description: string }).description}>`, png === undefined ? {} : { png });

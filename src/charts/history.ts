@@ -8,7 +8,9 @@ import { describe } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 
 /** What `model.fit` resolves to (tf.History), or one logs object per epoch. */
-export type HistoryLike = { history: Record<string, (number | { dataSync(): ArrayLike<number> })[]>; epoch?: number[] } | Record<string, number>[];
+export type HistoryLike =
+  | { history: Record<string, (number | { dataSync(): ArrayLike<number> })[]>; epoch?: number[] }
+  | Record<string, number>[];
 
 /** Options of {@link historySpec}. */
 export interface HistoryOptions {
@@ -37,7 +39,8 @@ export interface HistoryTable {
 
 function scalar(v: unknown): number {
   if (typeof v === "number") return v;
-  if (v && typeof (v as { dataSync?: unknown }).dataSync === "function") return Number((v as { dataSync(): ArrayLike<number> }).dataSync()[0]);
+  if (v && typeof (v as { dataSync?: unknown }).dataSync === "function")
+    return Number((v as { dataSync(): ArrayLike<number> }).dataSync()[0]);
   return NaN;
 }
 
@@ -45,7 +48,10 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
   const series = new Map<string, number[]>();
   if (Array.isArray(history)) {
     history.forEach((logs, i) => {
-      if (logs === null || typeof logs !== "object") throw new TypeError(`${fn}: history entry ${i} must be a logs object like { loss: 0.3 }, received ${describe(logs)}.`);
+      if (logs === null || typeof logs !== "object")
+        throw new TypeError(
+          `${fn}: history entry ${i} must be a logs object like { loss: 0.3 }, received ${describe(logs)}.`,
+        );
       for (const [k, v] of Object.entries(logs)) {
         if (!series.has(k)) series.set(k, new Array(history.length).fill(NaN));
         series.get(k)![i] = scalar(v);
@@ -54,7 +60,9 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
     return { epochs: history.map((_, i) => i + 1), series };
   }
   if (!history || typeof history !== "object" || typeof history.history !== "object" || history.history === null) {
-    throw new TypeError(`${fn}: history must be what model.fit returns (a tf.History) or an array of per-epoch logs, received ${describe(history)}.`);
+    throw new TypeError(
+      `${fn}: history must be what model.fit returns (a tf.History) or an array of per-epoch logs, received ${describe(history)}.`,
+    );
   }
   let n = 0;
   for (const [k, values] of Object.entries(history.history)) {
@@ -62,7 +70,10 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
     series.set(k, values.map(scalar));
     n = Math.max(n, values.length);
   }
-  const epochs = history.epoch && history.epoch.length === n ? history.epoch.map((e) => e + 1) : Array.from({ length: n }, (_, i) => i + 1);
+  const epochs =
+    history.epoch && history.epoch.length === n
+      ? history.epoch.map((e) => e + 1)
+      : Array.from({ length: n }, (_, i) => i + 1);
   return { epochs, series };
 }
 
@@ -87,11 +98,16 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
   const table = historyTable(fn, history);
   const known = historyMetrics(table);
   const metrics = options.metrics ?? known;
-  for (const m of metrics) if (!known.includes(m)) throw new RangeError(`${fn}: metric ${JSON.stringify(m)} is not in the history; it has ${known.join(", ") || "no metrics"}.`);
+  for (const m of metrics)
+    if (!known.includes(m))
+      throw new RangeError(
+        `${fn}: metric ${JSON.stringify(m)} is not in the history; it has ${known.join(", ") || "no metrics"}.`,
+      );
   const ran = table.epochs.length;
   const planned = options.epochs === undefined ? ran : integer(fn, "epochs", options.epochs, 1);
   const smooth = options.smooth ?? "auto";
-  if (smooth !== "auto" && typeof smooth !== "boolean") throw new TypeError(`${fn}: option smooth must be true, false or "auto", received ${describe(smooth)}.`);
+  if (smooth !== "auto" && typeof smooth !== "boolean")
+    throw new TypeError(`${fn}: option smooth must be true, false or "auto", received ${describe(smooth)}.`);
   const drawSmooth = smooth === "auto" ? ran >= 10 : smooth;
   const width = integer(fn, "width", options.width ?? 480, 50);
   const height = integer(fn, "height", options.height ?? 150, 50);
@@ -99,7 +115,10 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
 
   const panels = metrics.map((metric) => {
     const values: { epoch: number; data: string; value: number }[] = [];
-    for (const [key, data] of [[metric, "training"], [`val_${metric}`, "validation"]] as const) {
+    for (const [key, data] of [
+      [metric, "training"],
+      [`val_${metric}`, "validation"],
+    ] as const) {
       const s = table.series.get(key);
       if (!s) continue;
       s.forEach((value, i) => {
@@ -107,11 +126,37 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
       });
     }
     const name = displayName(metric);
-    const y = { field: "value", type: "quantitative" as const, title: name, ...(isAccuracy(metric) ? { scale: { domain: [0, 1] } } : { scale: { zero: false } }) };
-    const x = { field: "epoch", type: "quantitative" as const, title: "epoch", scale: { domain: [1, maxEpoch], nice: false }, axis: { tickMinStep: 1, format: "d" } };
-    const color = { field: "data", type: "nominal" as const, title: null, scale: { domain: ["training", "validation"], range: [trainingColors.training, trainingColors.validation] } };
-    const layer: object[] = [{ mark: { type: "point", filled: true, size: 30 }, encoding: { x, y, color, tooltip: [{ field: "epoch" }, { field: "data" }, { field: "value", format: ".4f" }] } }];
-    if (drawSmooth) layer.push({ transform: [{ loess: "value", on: "epoch", groupby: ["data"], bandwidth: 0.5 }], mark: { type: "line", strokeWidth: 1.5, opacity: 0.7 }, encoding: { x, y, color } });
+    const y = {
+      field: "value",
+      type: "quantitative" as const,
+      title: name,
+      ...(isAccuracy(metric) ? { scale: { domain: [0, 1] } } : { scale: { zero: false } }),
+    };
+    const x = {
+      field: "epoch",
+      type: "quantitative" as const,
+      title: "epoch",
+      scale: { domain: [1, maxEpoch], nice: false },
+      axis: { tickMinStep: 1, format: "d" },
+    };
+    const color = {
+      field: "data",
+      type: "nominal" as const,
+      title: null,
+      scale: { domain: ["training", "validation"], range: [trainingColors.training, trainingColors.validation] },
+    };
+    const layer: object[] = [
+      {
+        mark: { type: "point", filled: true, size: 30 },
+        encoding: { x, y, color, tooltip: [{ field: "epoch" }, { field: "data" }, { field: "value", format: ".4f" }] },
+      },
+    ];
+    if (drawSmooth)
+      layer.push({
+        transform: [{ loess: "value", on: "epoch", groupby: ["data"], bandwidth: 0.5 }],
+        mark: { type: "line", strokeWidth: 1.5, opacity: 0.7 },
+        encoding: { x, y, color },
+      });
     return { width, height, data: { values }, layer };
   });
 

@@ -31,12 +31,21 @@ function formatDuration(ms: number): string {
  * @example progressLine({ step: 375, steps: 375, elapsedMs: 1875, logs: { loss: 0.06 }, done: true })
  * // "375/375 ━━━━━━━━━━━━━━━━━━━━ 2s 5ms/step - loss: 0.0600"
  */
-export function progressLine(p: { step: number; steps: number; elapsedMs: number; logs: Record<string, number>; done: boolean; width?: number }): string {
+export function progressLine(p: {
+  step: number;
+  steps: number;
+  elapsedMs: number;
+  logs: Record<string, number>;
+  done: boolean;
+  width?: number;
+}): string {
   const width = p.width ?? 20;
   const filled = p.steps > 0 ? Math.round((width * Math.min(p.step, p.steps)) / p.steps) : width;
   const bar = "━".repeat(filled) + "─".repeat(width - filled);
   const perStep = p.step > 0 ? p.elapsedMs / p.step : 0;
-  const time = p.done ? `${formatDuration(p.elapsedMs)} ${Math.round(perStep)}ms/step` : `${formatDuration(perStep * (p.steps - p.step))} left`;
+  const time = p.done
+    ? `${formatDuration(p.elapsedMs)} ${Math.round(perStep)}ms/step`
+    : `${formatDuration(perStep * (p.steps - p.step))} left`;
   const counter = `${String(p.step).padStart(String(p.steps).length)}/${p.steps}`;
   return [`${counter} ${bar} ${time}`, ...formatMetrics(p.logs)].join(" - ");
 }
@@ -56,7 +65,8 @@ const liveOptionNames = ["metrics", "width", "height", "chart", "progress", "thr
 /** The callback behind {@link liveTraining}; `history` holds the logs of every finished epoch. */
 export class LiveTraining extends tf.Callback {
   readonly history: Record<string, number>[] = [];
-  private readonly options: Required<Pick<LiveTrainingOptions, "chart" | "progress" | "throttleMs">> & LiveTrainingOptions;
+  private readonly options: Required<Pick<LiveTrainingOptions, "chart" | "progress" | "throttleMs">> &
+    LiveTrainingOptions;
   private readonly inKernel: boolean;
   private progressHandle: DisplayHandle | null = null;
   private chartHandle: DisplayHandle | null = null;
@@ -118,19 +128,31 @@ export class LiveTraining extends tf.Callback {
     if (!this.options.progress || now - this.lastDraw < this.options.throttleMs) return;
     this.lastDraw = now;
     const values = Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, scalar(v)]));
-    this.writeProgress(progressLine({ step: batch + 1, steps: this.steps, elapsedMs: now - this.epochStart, logs: values, done: false }), false);
+    this.writeProgress(
+      progressLine({ step: batch + 1, steps: this.steps, elapsedMs: now - this.epochStart, logs: values, done: false }),
+      false,
+    );
   }
 
   override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
     const values = Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, scalar(v)]));
     this.history.push(values);
-    this.writeProgress(progressLine({ step: this.steps, steps: this.steps, elapsedMs: Date.now() - this.epochStart, logs: values, done: true }), true);
+    this.writeProgress(
+      progressLine({
+        step: this.steps,
+        steps: this.steps,
+        elapsedMs: Date.now() - this.epochStart,
+        logs: values,
+        done: true,
+      }),
+      true,
+    );
     if (this.options.chart) {
       // Charts render while the next epoch trains; wait for the previous one so updates stay in order.
       await this.pendingChart;
       this.pendingChart = this.drawChart(false);
     }
-    void epoch;
+    epoch;
   }
 
   override async onTrainEnd(): Promise<void> {
@@ -143,7 +165,12 @@ export class LiveTraining extends tf.Callback {
 
   private async drawChart(png: boolean): Promise<void> {
     const { metrics, width, height } = this.options;
-    const spec = historySpec(this.history, { epochs: Math.max(this.epochsPlanned, this.history.length), ...(metrics ? { metrics } : {}), ...(width ? { width } : {}), ...(height ? { height } : {}) });
+    const spec = historySpec(this.history, {
+      epochs: Math.max(this.epochsPlanned, this.history.length),
+      ...(metrics ? { metrics } : {}),
+      ...(width ? { width } : {}),
+      ...(height ? { height } : {}),
+    });
     const c = await chart(spec, historySummary(this.history, this.epochsPlanned), { png });
     this.chartHandle ??= newDisplay();
     this.chartHandle.update(c);
@@ -166,7 +193,10 @@ export function liveTraining(options: LiveTrainingOptions = {}): LiveTraining {
  *
  * @example await dd.plotHistory(history)
  */
-export function plotHistory(history: Parameters<typeof historySpec>[0], options: HistoryOptions & ChartOptions = {}): Promise<void> {
+export function plotHistory(
+  history: Parameters<typeof historySpec>[0],
+  options: HistoryOptions & ChartOptions = {},
+): Promise<void> {
   const { png, ...rest } = options;
   return showChart(historySpec(history, rest), historySummary(history), png === undefined ? {} : { png });
 }

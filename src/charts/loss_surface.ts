@@ -47,17 +47,32 @@ function loadContour(): Promise<typeof D3Contour> {
 }
 
 function range(fn: string, name: string, v: unknown): [number, number] {
-  if (!Array.isArray(v) || v.length !== 2 || !v.every((n) => typeof n === "number" && Number.isFinite(n)) || v[0] >= v[1]) {
+  if (
+    !Array.isArray(v) ||
+    v.length !== 2 ||
+    !v.every((n) => typeof n === "number" && Number.isFinite(n)) ||
+    v[0] >= v[1]
+  ) {
     throw new RangeError(`${fn}: option ${name} must be [min, max] with min < max, received ${describe(v)}.`);
   }
   return [v[0], v[1]];
 }
 
 function checkPaths(fn: string, paths: unknown): SurfacePath[] {
-  if (!Array.isArray(paths)) throw new TypeError(`${fn}: paths must be an array of { name, points }, received ${describe(paths)}.`);
+  if (!Array.isArray(paths))
+    throw new TypeError(`${fn}: paths must be an array of { name, points }, received ${describe(paths)}.`);
   paths.forEach((p, i) => {
-    const ok = p && typeof p === "object" && typeof p.name === "string" && Array.isArray(p.points) && p.points.length > 0 && p.points.every((q: unknown) => Array.isArray(q) && q.length === 2 && q.every((n) => typeof n === "number"));
-    if (!ok) throw new TypeError(`${fn}: paths[${i}] must be { name: string, points: [x, y][] } with at least one point, received ${describe(p)}.`);
+    const ok =
+      p &&
+      typeof p === "object" &&
+      typeof p.name === "string" &&
+      Array.isArray(p.points) &&
+      p.points.length > 0 &&
+      p.points.every((q: unknown) => Array.isArray(q) && q.length === 2 && q.every((n) => typeof n === "number"));
+    if (!ok)
+      throw new TypeError(
+        `${fn}: paths[${i}] must be { name: string, points: [x, y][] } with at least one point, received ${describe(p)}.`,
+      );
   });
   return paths as SurfacePath[];
 }
@@ -80,7 +95,13 @@ function rounder([lo, hi]: [number, number]): (v: number) => number {
 }
 
 /** The loss on a resolution × resolution grid, row-major from (x0, y0); one tensor call. */
-function evaluateGrid(fn: string, f: SurfaceFunction, [x0, x1]: [number, number], [y0, y1]: [number, number], n: number): Float32Array {
+function evaluateGrid(
+  fn: string,
+  f: SurfaceFunction,
+  [x0, x1]: [number, number],
+  [y0, y1]: [number, number],
+  n: number,
+): Float32Array {
   return tf.tidy(() => {
     const xs = tf.linspace(x0, x1, n);
     const ys = tf.linspace(y0, y1, n);
@@ -88,7 +109,9 @@ function evaluateGrid(fn: string, f: SurfaceFunction, [x0, x1]: [number, number]
     const Y = tf.tile(tf.reshape(ys, [n, 1]), [1, n]);
     const z = f(X, Y);
     if (!(z instanceof tf.Tensor) || z.size !== n * n) {
-      throw new TypeError(`${fn}: the loss function must return one value per (x, y) when given [${n}, ${n}] grids of x and y, received ${describe(z)}.`);
+      throw new TypeError(
+        `${fn}: the loss function must return one value per (x, y) when given [${n}, ${n}] grids of x and y, received ${describe(z)}.`,
+      );
     }
     return tf.cast(z, "float32").dataSync() as Float32Array;
   });
@@ -119,22 +142,35 @@ function chooseLevels(values: Float32Array, levels: number | number[]): number[]
  * const f = (x, y) => x.square().div(20).add(y.square());
  * await dd.lossSurfaceSpec(f, [{ name: "SGD", points: dd.optimizerPath(f, tf.train.sgd(0.9), [-4, 1.5], 30) }])
  */
-export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], options: LossSurfaceOptions = {}): Promise<TopLevelSpec> {
+export async function lossSurfaceSpec(
+  f: SurfaceFunction,
+  paths: SurfacePath[],
+  options: LossSurfaceOptions = {},
+): Promise<TopLevelSpec> {
   const fn = "lossSurfaceSpec";
-  if (typeof f !== "function") throw new TypeError(`${fn}: f must be a function (x, y) => loss on tensors, received ${describe(f)}.`);
+  if (typeof f !== "function")
+    throw new TypeError(`${fn}: f must be a function (x, y) => loss on tensors, received ${describe(f)}.`);
   checkKnownKeys(fn, options, optionNames);
   checkPaths(fn, paths);
   const xr = options.x === undefined ? pathRange(paths, 0) : range(fn, "x", options.x);
   const yr = options.y === undefined ? pathRange(paths, 1) : range(fn, "y", options.y);
   const n = integer(fn, "resolution", options.resolution ?? 80, 8, 1000);
   const levels = options.levels ?? 14;
-  if (!(Array.isArray(levels) ? levels.every(Number.isFinite) && levels.length > 0 : Number.isInteger(levels) && levels >= 1)) {
-    throw new RangeError(`${fn}: option levels must be a whole number >= 1 or an array of numbers, received ${describe(levels)}.`);
+  if (
+    !(Array.isArray(levels)
+      ? levels.every(Number.isFinite) && levels.length > 0
+      : Number.isInteger(levels) && levels >= 1)
+  ) {
+    throw new RangeError(
+      `${fn}: option levels must be a whole number >= 1 or an array of numbers, received ${describe(levels)}.`,
+    );
   }
   const values = evaluateGrid(fn, f, xr, yr, n);
   const thresholds = chooseLevels(values, levels);
   const { contours } = await loadContour();
-  const geometries = contours().size([n, n]).thresholds(thresholds)(Array.from(values, (v) => (Number.isFinite(v) ? v : Number.MAX_VALUE)));
+  const geometries = contours().size([n, n]).thresholds(thresholds)(
+    Array.from(values, (v) => (Number.isFinite(v) ? v : Number.MAX_VALUE)),
+  );
   // d3-contour puts grid value k at coordinate k + 0.5.
   const sx = (xr[1] - xr[0]) / (n - 1);
   const sy = (yr[1] - yr[0]) / (n - 1);
@@ -144,7 +180,8 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
   const roundY = rounder(yr);
   // The polygons d3 returns are closed along the grid's border; those stretches are not contour lines,
   // so each ring is cut where it leaves the grid and only the pieces inside are drawn.
-  const inside = (v: number, [lo, hi]: [number, number], step: number) => v >= lo - step * 1e-6 && v <= hi + step * 1e-6;
+  const inside = (v: number, [lo, hi]: [number, number], step: number) =>
+    v >= lo - step * 1e-6 && v <= hi + step * 1e-6;
   for (const g of geometries) {
     g.coordinates.forEach((polygon, p) =>
       polygon.forEach((ring, r) => {
@@ -185,7 +222,12 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
           y,
           detail: { field: "ring", type: "nominal" },
           order: { field: "order", type: "quantitative" },
-          color: { field: "level", type: "quantitative", scale: { type: "log", scheme: "greys", reverse: true }, legend: null },
+          color: {
+            field: "level",
+            type: "quantitative",
+            scale: { type: "log", scheme: "greys", reverse: true },
+            legend: null,
+          },
         },
       },
       {
@@ -195,8 +237,19 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
           x,
           y,
           order: { field: "step", type: "quantitative" },
-          color: { field: "optimizer", type: "nominal", sort: names, scale: { scheme: "category10" }, title: "optimizer" },
-          tooltip: [{ field: "optimizer" }, { field: "step" }, { field: "x", format: ".3f" }, { field: "y", format: ".3f" }],
+          color: {
+            field: "optimizer",
+            type: "nominal",
+            sort: names,
+            scale: { scheme: "category10" },
+            title: "optimizer",
+          },
+          tooltip: [
+            { field: "optimizer" },
+            { field: "step" },
+            { field: "x", format: ".3f" },
+            { field: "y", format: ".3f" },
+          ],
         },
       },
       {
@@ -206,12 +259,22 @@ export async function lossSurfaceSpec(f: SurfaceFunction, paths: SurfacePath[], 
           x,
           y,
           color: { field: "optimizer", type: "nominal", sort: names, scale: { scheme: "category10" }, legend: null },
-          fill: { condition: { test: "datum.where === 'end'", field: "optimizer", type: "nominal", sort: names, scale: { scheme: "category10" }, legend: null }, value: "white" },
+          fill: {
+            condition: {
+              test: "datum.where === 'end'",
+              field: "optimizer",
+              type: "nominal",
+              sort: names,
+              scale: { scheme: "category10" },
+              legend: null,
+            },
+            value: "white",
+          },
           shape: { value: "circle" },
         },
       },
     ],
-  } as TopLevelSpec;
+  };
 }
 
 /** Where each path ends and the loss there, one line per optimizer. */
@@ -226,10 +289,18 @@ export function lossSurfaceSummary(f: SurfaceFunction, paths: SurfacePath[]): st
 }
 
 /** Show {@link lossSurfaceSpec}; the text form lists where each optimizer ended. */
-export async function plotLossSurface(f: SurfaceFunction, paths: SurfacePath[], options: LossSurfaceOptions & ChartOptions = {}): Promise<void> {
+export async function plotLossSurface(
+  f: SurfaceFunction,
+  paths: SurfacePath[],
+  options: LossSurfaceOptions & ChartOptions = {},
+): Promise<void> {
   const { png, ...rest } = options;
   const spec = await lossSurfaceSpec(f, paths, rest);
-  return showChart(spec, `<${(spec as { description: string }).description}>\n${lossSurfaceSummary(f, paths)}`, png === undefined ? {} : { png });
+  return showChart(
+    spec,
+    `<${(spec as { description: string }).description}>\n${lossSurfaceSummary(f, paths)}`,
+    png === undefined ? {} : { png },
+  );
 }
 
 /**
@@ -237,11 +308,21 @@ export async function plotLossSurface(f: SurfaceFunction, paths: SurfacePath[], 
  * on a variable [x, y]. The optimizer's state (momentum, Adam's moments) belongs to this path, so the
  * optimizer is disposed at the end with the variable: give each path a new one.
  */
-export function optimizerPath(f: SurfaceFunction, optimizer: tf.Optimizer, start: readonly [number, number], steps: number): [number, number][] {
+export function optimizerPath(
+  f: SurfaceFunction,
+  optimizer: tf.Optimizer,
+  start: readonly [number, number],
+  steps: number,
+): [number, number][] {
   const fn = "optimizerPath";
-  if (typeof f !== "function") throw new TypeError(`${fn}: f must be a function (x, y) => loss on tensors, received ${describe(f)}.`);
-  if (!(optimizer instanceof tf.Optimizer)) throw new TypeError(`${fn}: optimizer must be a tf.train optimizer (tf.train.sgd(0.1), ...), received ${describe(optimizer)}.`);
-  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite)) throw new TypeError(`${fn}: start must be [x, y], received ${describe(start)}.`);
+  if (typeof f !== "function")
+    throw new TypeError(`${fn}: f must be a function (x, y) => loss on tensors, received ${describe(f)}.`);
+  if (!(optimizer instanceof tf.Optimizer))
+    throw new TypeError(
+      `${fn}: optimizer must be a tf.train optimizer (tf.train.sgd(0.1), ...), received ${describe(optimizer)}.`,
+    );
+  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite))
+    throw new TypeError(`${fn}: start must be [x, y], received ${describe(start)}.`);
   integer(fn, "steps", steps, 0, 100000);
   const initial = tf.tensor1d([start[0], start[1]]);
   const p = tf.variable(initial);

@@ -18,8 +18,8 @@ let libraries: Promise<{ vega: VegaModule; vl: VegaLiteModule }> | null = null;
 /** vega and vega-lite, loaded on first use with a real dynamic import (they are large). */
 function load(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
   libraries ??= Promise.all([import("vega"), import("vega-lite")]).then(([vega, vl]) => ({
-    vega: ((vega as { default?: VegaModule }).default ?? vega) as VegaModule,
-    vl: ((vl as { default?: VegaLiteModule }).default ?? vl) as VegaLiteModule,
+    vega: (vega as { default?: VegaModule }).default ?? vega,
+    vl: (vl as { default?: VegaLiteModule }).default ?? vl,
   }));
   return libraries;
 }
@@ -45,7 +45,11 @@ export class Chart implements Displayable {
     readonly png?: Uint8Array,
   ) {}
   toMimeBundle(): MimeBundle {
-    const bundle: MimeBundle = { [vegaLiteMime]: this.spec as object, "image/svg+xml": this.svg, "text/plain": this.text };
+    const bundle: MimeBundle = {
+      [vegaLiteMime]: this.spec,
+      "image/svg+xml": this.svg,
+      "text/plain": this.text,
+    };
     if (this.png) bundle["image/png"] = this.png;
     return bundle;
   }

@@ -10,7 +10,11 @@ export const kernelName = "deepdeck";
 export const kernelDisplayName = "TypeScript (deepdeck)";
 
 /** Jupyter's per-user data directory, as `jupyter --data-dir` computes it (JUPYTER_DATA_DIR wins). */
-export function jupyterDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function jupyterDataDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env["JUPYTER_DATA_DIR"]) return env["JUPYTER_DATA_DIR"];
   if (platform === "darwin") return join(home, "Library", "Jupyter");
   if (platform === "win32") return join(env["APPDATA"] ?? join(home, "AppData", "Roaming"), "jupyter");

@@ -25,7 +25,10 @@ export function which(name: string, path = process.env["PATH"] ?? ""): string | 
 }
 
 /** The Jupyter front-end to start and its arguments. */
-export function jupyterCommand(extraArgs: string[] = [], root = packageRoot): { command: string; args: string[] } | null {
+export function jupyterCommand(
+  extraArgs: string[] = [],
+  root = packageRoot,
+): { command: string; args: string[] } | null {
   const lab = which("jupyter-lab");
   const notebook = which("jupyter-notebook");
   const command = lab ?? notebook;
@@ -38,7 +41,11 @@ export function jupyterCommand(extraArgs: string[] = [], root = packageRoot): { 
 export function start(extraArgs: string[]): void {
   linkSelf();
   const { dir, changed } = installKernelSpec();
-  console.log(changed ? `Registered the Jupyter kernel "TypeScript (deepdeck)" in ${dir}` : `Jupyter kernel "TypeScript (deepdeck)": ${kernelSpecDir()}`);
+  console.log(
+    changed
+      ? `Registered the Jupyter kernel "TypeScript (deepdeck)" in ${dir}`
+      : `Jupyter kernel "TypeScript (deepdeck)": ${kernelSpecDir()}`,
+  );
   const jupyter = jupyterCommand(extraArgs);
   if (!jupyter) {
     console.error(messages.noJupyter());

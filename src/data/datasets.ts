@@ -73,15 +73,33 @@ const specs: Record<"mnist" | "fashion-mnist", DatasetSpec> = {
       testImages: { name: "t10k-images-idx3-ubyte.gz", bytes: 4422102, md5: "bef4ecab320f06d8554ea6380940ec79" },
       testLabels: { name: "t10k-labels-idx1-ubyte.gz", bytes: 5148, md5: "bb300cfdad3c16e7a12a480ee83cd310" },
     },
-    mirrors: ["https://storage.googleapis.com/tensorflow/tf-keras-datasets/", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/"],
+    mirrors: [
+      "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
+      "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
+    ],
   },
 };
 
 /** Fashion-MNIST's class names, by label. */
-export const fashionMnistClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"] as const;
+export const fashionMnistClasses = [
+  "T-shirt/top",
+  "Trouser",
+  "Pullover",
+  "Dress",
+  "Coat",
+  "Sandal",
+  "Shirt",
+  "Sneaker",
+  "Bag",
+  "Ankle boot",
+] as const;
 
 /** deepdeck's cache folder for datasets (XDG_CACHE_HOME, ~/Library/Caches, or %LOCALAPPDATA%). */
-export function datasetCacheDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
+export function datasetCacheDir(
+  env: NodeJS.ProcessEnv = process.env,
+  platform: NodeJS.Platform = process.platform,
+  home = homedir(),
+): string {
   if (env["DEEPDECK_CACHE_DIR"]) return join(env["DEEPDECK_CACHE_DIR"], "datasets");
   if (platform === "darwin") return join(home, "Library", "Caches", "deepdeck", "datasets");
   if (platform === "win32") return join(env["LOCALAPPDATA"] ?? join(home, "AppData", "Local"), "deepdeck", "datasets");
@@ -105,7 +123,9 @@ function lookIn(dir: string, spec: DatasetSpec): Found | null {
   if (!existsSync(dir)) return null;
   const paths: Partial<Record<Part, string>> = {};
   for (const [part, file] of Object.entries(spec.files) as [Part, RemoteFile][]) {
-    const hit = variants(file.name).map((n) => join(dir, n)).find((p) => existsSync(p));
+    const hit = variants(file.name)
+      .map((n) => join(dir, n))
+      .find((p) => existsSync(p));
     if (hit) paths[part] = hit;
   }
   if (Object.keys(paths).length === 4) return { dir, kind: "idx", paths };
@@ -114,7 +134,11 @@ function lookIn(dir: string, spec: DatasetSpec): Found | null {
 }
 
 /** The folders searched, in order, with why each is there. */
-export function searchPath(name: "mnist" | "fashion-mnist", options: Pick<DatasetOptions, "dir"> = {}, env: NodeJS.ProcessEnv = process.env): string[] {
+export function searchPath(
+  name: "mnist" | "fashion-mnist",
+  options: Pick<DatasetOptions, "dir"> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): string[] {
   const dirs: string[] = [];
   if (options.dir) dirs.push(join(options.dir, name), options.dir);
   if (env["DEEPDECK_DATA_DIR"]) dirs.push(join(env["DEEPDECK_DATA_DIR"], name), env["DEEPDECK_DATA_DIR"]);
@@ -126,7 +150,9 @@ export function searchPath(name: "mnist" | "fashion-mnist", options: Pick<Datase
 }
 
 function missingMessage(spec: DatasetSpec, dirs: string[], cache: string, why: string): string {
-  const files = Object.values(spec.files).map((f) => `  ${f.name}`).join("\n");
+  const files = Object.values(spec.files)
+    .map((f) => `  ${f.name}`)
+    .join("\n");
   return [
     `${spec.title} is not on this machine and could not be downloaded (${why}).`,
     `Put these files (gzip-compressed or raw) in ${cache}:`,
@@ -143,7 +169,8 @@ interface RawSplit {
 }
 
 function checkImages(a: { shape: number[] }, file: string): number {
-  if (a.shape.length !== 3 || a.shape[1] !== 28 || a.shape[2] !== 28) throw new Error(`${file} should hold images [n, 28, 28], but holds [${a.shape.join(", ")}].`);
+  if (a.shape.length !== 3 || a.shape[1] !== 28 || a.shape[2] !== 28)
+    throw new Error(`${file} should hold images [n, 28, 28], but holds [${a.shape.join(", ")}].`);
   return a.shape[0]!;
 }
 
@@ -156,8 +183,12 @@ function readSplit(imagesFile: string, labelsFile: string): RawSplit {
   const images = parseIdx(readFileSync(imagesFile), imagesFile);
   const labels = parseIdx(readFileSync(labelsFile), labelsFile);
   const n = checkImages(images, imagesFile);
-  if (labels.shape.length !== 1) throw new Error(`${labelsFile} should hold labels [n], but holds [${labels.shape.join(", ")}].`);
-  if (labels.shape[0] !== n) throw new Error(`${imagesFile} has ${n} images but ${labelsFile} has ${labels.shape[0]} labels; the files do not belong together.`);
+  if (labels.shape.length !== 1)
+    throw new Error(`${labelsFile} should hold labels [n], but holds [${labels.shape.join(", ")}].`);
+  if (labels.shape[0] !== n)
+    throw new Error(
+      `${imagesFile} has ${n} images but ${labelsFile} has ${labels.shape[0]} labels; the files do not belong together.`,
+    );
   return { x: asBytes(images, imagesFile), y: asBytes(labels, labelsFile), n };
 }
 
@@ -166,18 +197,22 @@ function readNpz(file: string): { train: RawSplit; test: RawSplit } {
   const split = (x: string, y: string): RawSplit => {
     const xs = arrays[x];
     const ys = arrays[y];
-    if (!xs || !ys) throw new Error(`${file} lacks ${!xs ? x : y}.npy (a Keras mnist.npz has x_train, y_train, x_test, y_test).`);
+    if (!xs || !ys)
+      throw new Error(`${file} lacks ${!xs ? x : y}.npy (a Keras mnist.npz has x_train, y_train, x_test, y_test).`);
     const n = checkImages(xs, `${file}:${x}`);
     if (ys.shape[0] !== n) throw new Error(`${file}: ${x} has ${n} images but ${y} has ${ys.shape[0]} labels.`);
     const yBytes = ys.data instanceof Uint8Array ? ys.data : Uint8Array.from(ys.data as ArrayLike<number>);
-    return { x: asBytes(xs as never, `${file}:${x}`), y: yBytes, n };
+    return { x: asBytes(xs, `${file}:${x}`), y: yBytes, n };
   };
   return { train: split("x_train", "y_train"), test: split("x_test", "y_test") };
 }
 
 const memo = new Map<string, { train: RawSplit; test: RawSplit }>();
 
-async function locate(name: "mnist" | "fashion-mnist", options: DatasetOptions): Promise<{ train: RawSplit; test: RawSplit }> {
+async function locate(
+  name: "mnist" | "fashion-mnist",
+  options: DatasetOptions,
+): Promise<{ train: RawSplit; test: RawSplit }> {
   const spec = specs[name];
   const dirs = searchPath(name, options);
   for (const dir of dirs) {
@@ -187,7 +222,10 @@ async function locate(name: "mnist" | "fashion-mnist", options: DatasetOptions):
     const cached = memo.get(key);
     if (cached) return cached;
     const p = found.paths;
-    const data = found.kind === "npz" ? readNpz(join(found.dir, spec.kerasNpz!)) : { train: readSplit(p.trainImages!, p.trainLabels!), test: readSplit(p.testImages!, p.testLabels!) };
+    const data =
+      found.kind === "npz"
+        ? readNpz(join(found.dir, spec.kerasNpz!))
+        : { train: readSplit(p.trainImages!, p.trainLabels!), test: readSplit(p.testImages!, p.testLabels!) };
     memo.set(key, data);
     return data;
   }
@@ -204,7 +242,10 @@ async function locate(name: "mnist" | "fashion-mnist", options: DatasetOptions):
       failures.push(`${file.name}:\n${(e as Error).message.replace(/^/gm, "  ")}`);
     }
   }
-  if (failures.length > 0) throw new Error(`${missingMessage(spec, dirs, cache, "download failed")}\n\nDownload errors:\n${failures.join("\n")}`);
+  if (failures.length > 0)
+    throw new Error(
+      `${missingMessage(spec, dirs, cache, "download failed")}\n\nDownload errors:\n${failures.join("\n")}`,
+    );
   return locate(name, { ...options, download: false });
 }
 
@@ -219,7 +260,11 @@ interface WasmBackend {
  */
 export function int32FromBytes(bytes: Uint8Array, shape: number[]): tf.Tensor {
   const backend = tf.backend() as unknown as Partial<WasmBackend>;
-  if (tf.getBackend() === "wasm" && typeof backend.makeOutput === "function" && typeof backend.typedArrayFromHeap === "function") {
+  if (
+    tf.getBackend() === "wasm" &&
+    typeof backend.makeOutput === "function" &&
+    typeof backend.typedArrayFromHeap === "function"
+  ) {
     const info = backend.makeOutput(shape, "int32");
     backend.typedArrayFromHeap(info).set(bytes);
     return tf.engine().makeTensorFromTensorInfo(info);
@@ -232,16 +277,23 @@ export function int32FromBytes(bytes: Uint8Array, shape: number[]): tf.Tensor {
 /** Int32 tensors of a split, the first `limit` samples. */
 function toTensors(raw: RawSplit, limit: number | undefined): Split {
   const n = Math.min(raw.n, limit ?? raw.n);
-  return { x: int32FromBytes(raw.x.subarray(0, n * 784), [n, 28, 28]) as tf.Tensor3D, y: int32FromBytes(raw.y.subarray(0, n), [n]) as tf.Tensor1D };
+  return {
+    x: int32FromBytes(raw.x.subarray(0, n * 784), [n, 28, 28]) as tf.Tensor3D,
+    y: int32FromBytes(raw.y.subarray(0, n), [n]) as tf.Tensor1D,
+  };
 }
 
 async function load(name: "mnist" | "fashion-mnist", options: DatasetOptions): Promise<Dataset> {
   const fn = name === "mnist" ? "mnist" : "fashionMnist";
   checkKnownKeys(fn, options, optionNames);
-  const limit = options.limit === undefined ? (quickMode() ? quickLimit : undefined) : integer(fn, "limit", options.limit, 1);
+  const limit =
+    options.limit === undefined ? (quickMode() ? quickLimit : undefined) : integer(fn, "limit", options.limit, 1);
   await ready();
   const raw = await locate(name, options);
-  return { train: toTensors(raw.train, limit), test: toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6))) };
+  return {
+    train: toTensors(raw.train, limit),
+    test: toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6))),
+  };
 }
 
 /**

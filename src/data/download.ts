@@ -38,7 +38,12 @@ function progressReporter(label: string, total: number, quiet: boolean): (done: 
  * Fetch `file` from the first mirror that serves it intact and write it to `target`.
  * Throws with every mirror's failure when none does.
  */
-export async function downloadFile(file: RemoteFile, mirrors: string[], target: string, options: { quiet?: boolean; timeoutMs?: number } = {}): Promise<void> {
+export async function downloadFile(
+  file: RemoteFile,
+  mirrors: string[],
+  target: string,
+  options: { quiet?: boolean; timeoutMs?: number } = {},
+): Promise<void> {
   mkdirSync(dirname(target), { recursive: true });
   const failures: string[] = [];
   for (const mirror of mirrors) {

@@ -31,7 +31,9 @@ export function gunzip(bytes: Uint8Array, file: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (e) {
-    throw new Error(`${file} is not a valid gzip file (${(e as Error).message}); delete it and load again, or replace it with a good copy.`);
+    throw new Error(
+      `${file} is not a valid gzip file (${(e as Error).message}); delete it and load again, or replace it with a good copy.`,
+    );
   }
 }
 
@@ -40,20 +42,30 @@ export function parseIdx(input: Uint8Array, file: string): IdxArray {
   const bytes = isGzip(input) ? gunzip(input, file) : input;
   if (bytes.length < 4) throw new Error(`${file} is too short to be an IDX file (${bytes.length} bytes).`);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(`${file} is not an IDX file: it starts with bytes ${hex(bytes[0]!)} ${hex(bytes[1]!)} where IDX files have 00 00 (is it damaged, or another format?).`);
+    throw new Error(
+      `${file} is not an IDX file: it starts with bytes ${hex(bytes[0]!)} ${hex(bytes[1]!)} where IDX files have 00 00 (is it damaged, or another format?).`,
+    );
   }
   const type = idxTypes[bytes[2]!];
-  if (!type) throw new Error(`${file} has unknown IDX type code ${hex(bytes[2]!)} (known: ${Object.keys(idxTypes).map((k) => hex(Number(k))).join(", ")}).`);
+  if (!type)
+    throw new Error(
+      `${file} has unknown IDX type code ${hex(bytes[2]!)} (known: ${Object.keys(idxTypes)
+        .map((k) => hex(Number(k)))
+        .join(", ")}).`,
+    );
   const rank = bytes[3]!;
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes) throw new Error(`${file} is truncated inside its header (${bytes.length} bytes, header needs ${headerBytes}).`);
+  if (bytes.length < headerBytes)
+    throw new Error(`${file} is truncated inside its header (${bytes.length} bytes, header needs ${headerBytes}).`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * type.bytes;
   if (bytes.length !== expected) {
     const what = bytes.length < expected ? "is truncated" : "has extra bytes";
-    throw new Error(`${file} ${what}: its header says [${shape.join(", ")}] ${type.name} (${expected} bytes), but it has ${bytes.length} bytes.`);
+    throw new Error(
+      `${file} ${what}: its header says [${shape.join(", ")}] ${type.name} (${expected} bytes), but it has ${bytes.length} bytes.`,
+    );
   }
   const body = bytes.subarray(headerBytes);
   return { type: type.name, shape, data: typedValues(type.name, body, count, view, headerBytes) };
@@ -67,10 +79,23 @@ function typedValues(type: string, body: Uint8Array, count: number, view: DataVi
       return new Int8Array(body.buffer, body.byteOffset, count);
     default: {
       // Multi-byte IDX values are big-endian; read them one by one.
-      const out = type === "int16" ? new Int16Array(count) : type === "int32" ? new Int32Array(count) : type === "float32" ? new Float32Array(count) : new Float64Array(count);
+      const out =
+        type === "int16"
+          ? new Int16Array(count)
+          : type === "int32"
+            ? new Int32Array(count)
+            : type === "float32"
+              ? new Float32Array(count)
+              : new Float64Array(count);
       for (let i = 0; i < count; i++) {
         out[i] =
-          type === "int16" ? view.getInt16(offset + 2 * i) : type === "int32" ? view.getInt32(offset + 4 * i) : type === "float32" ? view.getFloat32(offset + 4 * i) : view.getFloat64(offset + 8 * i);
+          type === "int16"
+            ? view.getInt16(offset + 2 * i)
+            : type === "int32"
+              ? view.getInt32(offset + 4 * i)
+              : type === "float32"
+                ? view.getFloat32(offset + 4 * i)
+                : view.getFloat64(offset + 8 * i);
       }
       return out;
     }

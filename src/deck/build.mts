@@ -32,7 +32,10 @@ export interface BuildOptions {
 
 function page(template: string, title: string, markdown: string): string {
   // JSON in a script: escape "</" so no "</script>" in the deck ends the script early.
-  const source = JSON.stringify(markdown).replace(/<\//g, "<\\/").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  const source = JSON.stringify(markdown)
+    .replace(/<\//g, "<\\/")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
   return template.replace("{{title}}", title.replace(/</g, "&lt;")).replace("{{source}}", () => source);
 }
 
@@ -54,19 +57,33 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
     if (options.fitCache !== false) env["DEEPDECK_FIT_CACHE"] ??= join(root, "slides", ".knit-work", "fit-cache");
     else delete env["DEEPDECK_FIT_CACHE"];
   }
-  const outputs = knit(deck, { cache: options.cache ?? join(root, "slides", "knit", "outputs.json"), execute: options.execute ?? false, force: (options.execute ?? false) && (options.force ?? false), workDir: join(root, "slides", ".knit-work"), env });
+  const outputs = knit(deck, {
+    cache: options.cache ?? join(root, "slides", "knit", "outputs.json"),
+    execute: options.execute ?? false,
+    force: (options.execute ?? false) && (options.force ?? false),
+    workDir: join(root, "slides", ".knit-work"),
+    env,
+  });
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(join(tmp, "assets"), { recursive: true });
   const template = readFileSync(join(root, "src", "deck", "template.html"), "utf8");
   const title = deck.slides[0]?.title ?? "Slides";
-  writeFileSync(join(tmp, "index.html"), page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures") })));
-  writeFileSync(join(tmp, "print.html"), page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures"), print: true })));
+  writeFileSync(
+    join(tmp, "index.html"),
+    page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures") })),
+  );
+  writeFileSync(
+    join(tmp, "print.html"),
+    page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures"), print: true })),
+  );
   cpSync(join(root, "node_modules", "remark-slide", "out", "remark.min.js"), join(tmp, "assets", "remark.min.js"));
   cpSync(join(root, "src", "deck", "theme.css"), join(tmp, "assets", "theme.css"));
   mkdirSync(join(tmp, "assets", "katex"), { recursive: true });
   cpSync(join(root, "node_modules", "katex", "dist", "katex.min.css"), join(tmp, "assets", "katex", "katex.min.css"));
-  cpSync(join(root, "node_modules", "katex", "dist", "fonts"), join(tmp, "assets", "katex", "fonts"), { recursive: true });
+  cpSync(join(root, "node_modules", "katex", "dist", "fonts"), join(tmp, "assets", "katex", "fonts"), {
+    recursive: true,
+  });
   rmSync(out, { recursive: true, force: true });
   renameSync(tmp, out);
   return deck;
@@ -74,8 +91,14 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const deck = buildDeck({ execute: process.argv.includes("--execute"), fitCache: !process.argv.includes("--retrain"), force: process.argv.includes("--force") });
-    console.log(`Built slides/dist: ${deck.slides.length} slides, ${deck.chunks.length} chunks. Open slides/dist/index.html (add ?ratio=4:3 for 4:3).`);
+    const deck = buildDeck({
+      execute: process.argv.includes("--execute"),
+      fitCache: !process.argv.includes("--retrain"),
+      force: process.argv.includes("--force"),
+    });
+    console.log(
+      `Built slides/dist: ${deck.slides.length} slides, ${deck.chunks.length} chunks. Open slides/dist/index.html (add ?ratio=4:3 for 4:3).`,
+    );
   } catch (e) {
     console.error((e as Error).message);
     process.exit(1);

@@ -41,12 +41,26 @@ export function knitHashes(deck: ParsedDeck): { chunks: Map<string, string>; inl
   const chunks = new Map<string, string>();
   const inline = new Map<string, string>();
   let running = createHash("sha256").update("deepdeck-knit-1").digest("hex");
-  for (const expr of deck.inline.filter((e) => e.after === null)) inline.set(expr.id, createHash("sha256").update(running + expr.expression).digest("hex"));
+  for (const expr of deck.inline.filter((e) => e.after === null))
+    inline.set(
+      expr.id,
+      createHash("sha256")
+        .update(running + expr.expression)
+        .digest("hex"),
+    );
   for (const chunk of deck.chunks) {
     if (!chunk.options.eval) continue;
-    running = createHash("sha256").update(running + chunk.code).digest("hex");
+    running = createHash("sha256")
+      .update(running + chunk.code)
+      .digest("hex");
     chunks.set(chunk.id, running);
-    for (const expr of deck.inline.filter((e) => e.after === chunk.id)) inline.set(expr.id, createHash("sha256").update(running + expr.expression).digest("hex"));
+    for (const expr of deck.inline.filter((e) => e.after === chunk.id))
+      inline.set(
+        expr.id,
+        createHash("sha256")
+          .update(running + expr.expression)
+          .digest("hex"),
+      );
   }
   return { chunks, inline };
 }
@@ -58,7 +72,13 @@ export function readKnitCache(path: string): KnitCache {
 
 function outputText(outputs: CellOutput[]): string {
   return outputs
-    .map((o) => (o.output_type === "stream" ? [o.text ?? ""].flat().join("") : o.output_type === "error" ? `${o.ename}: ${o.evalue}` : [o.data?.["text/plain"] ?? ""].flat().join("")))
+    .map((o) =>
+      o.output_type === "stream"
+        ? [o.text ?? ""].flat().join("")
+        : o.output_type === "error"
+          ? `${o.ename}: ${o.evalue}`
+          : [o.data?.["text/plain"] ?? ""].flat().join(""),
+    )
     .join("");
 }
 
@@ -76,24 +96,34 @@ export function knit(deck: ParsedDeck, options: KnitOptions): KnitResult {
     };
   }
   if (!options.execute) {
-    throw new Error(`The knit cache ${options.cache} is out of date for ${[...stale, ...staleInline].join(", ")}; run \`npm run slides -- --execute\` to run the deck's code (it trains the course's models).`);
+    throw new Error(
+      `The knit cache ${options.cache} is out of date for ${[...stale, ...staleInline].join(", ")}; run \`npm run slides -- --execute\` to run the deck's code (it trains the course's models).`,
+    );
   }
   // One cell per evaluated chunk, and one per inline expression right after the chunk it follows.
   const cells: { id: string; kind: "chunk" | "inline"; source: string }[] = [];
-  for (const expr of deck.inline.filter((e) => e.after === null)) cells.push({ id: expr.id, kind: "inline", source: `String(${expr.expression})` });
+  for (const expr of deck.inline.filter((e) => e.after === null))
+    cells.push({ id: expr.id, kind: "inline", source: `String(${expr.expression})` });
   for (const chunk of deck.chunks) {
     if (!chunk.options.eval) continue;
     cells.push({ id: chunk.id, kind: "chunk", source: chunk.code });
-    for (const expr of deck.inline.filter((e) => e.after === chunk.id)) cells.push({ id: expr.id, kind: "inline", source: `String(${expr.expression})` });
+    for (const expr of deck.inline.filter((e) => e.after === chunk.id))
+      cells.push({ id: expr.id, kind: "inline", source: `String(${expr.expression})` });
   }
   mkdirSync(options.workDir, { recursive: true });
-  const run = executeNotebook(makeNotebook(cells.map((c) => c.source)), { cwd: options.workDir, timeout: options.timeout ?? 3600, env: options.env ?? process.env });
+  const run = executeNotebook(makeNotebook(cells.map((c) => c.source)), {
+    cwd: options.workDir,
+    timeout: options.timeout ?? 3600,
+    env: options.env ?? process.env,
+  });
   if (run.error) {
     // nbclient stops at the failing cell: the last one that has outputs.
     const failedAt = run.notebook.cells.reduce((last, c, i) => ((c.outputs ?? []).length > 0 ? i : last), 0);
     const cell = cells[failedAt]!;
     const chunk = deck.chunks.find((c) => c.id === cell.id);
-    throw new Error(`Chunk ${cell.id}${chunk ? ` (slide ${chunk.slide})` : ""} failed (${run.error}):\n${outputText(run.notebook.cells[failedAt]?.outputs ?? [])}`);
+    throw new Error(
+      `Chunk ${cell.id}${chunk ? ` (slide ${chunk.slide})` : ""} failed (${run.error}):\n${outputText(run.notebook.cells[failedAt]?.outputs ?? [])}`,
+    );
   }
   const next: KnitCache = { version: 1, chunks: {}, inline: {} };
   cells.forEach((cell, i) => {
@@ -102,5 +132,9 @@ export function knit(deck: ParsedDeck, options: KnitOptions): KnitResult {
     else next.inline[cell.id] = { hash: hashes.inline.get(cell.id)!, text: outputText(outputs).trim() };
   });
   writeFileAtomic(options.cache, JSON.stringify(next, null, 1) + "\n");
-  return { chunks: new Map(Object.entries(next.chunks).map(([k, v]) => [k, v.outputs])), inline: new Map(Object.entries(next.inline).map(([k, v]) => [k, v.text])), executed: true };
+  return {
+    chunks: new Map(Object.entries(next.chunks).map(([k, v]) => [k, v.outputs])),
+    inline: new Map(Object.entries(next.inline).map(([k, v]) => [k, v.text])),
+    executed: true,
+  };
 }

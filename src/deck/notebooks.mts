@@ -17,25 +17,41 @@ import type { Slide } from "./source.mjs";
 /** The parts of the course, by the names of their first and last slides. */
 export const parts = [
   { file: "01-tensors-and-data.ipynb", title: "Part 1: deep learning, tensors and data", from: "title", to: "keras" },
-  { file: "02-mnist-dense-network.ipynb", title: "Part 2: a dense network on MNIST", from: "prepare-data", to: "save-model" },
+  {
+    file: "02-mnist-dense-network.ipynb",
+    title: "Part 2: a dense network on MNIST",
+    from: "prepare-data",
+    to: "save-model",
+  },
   { file: "03-convnets.ipynb", title: "Part 3: convolutional networks", from: "convnets", to: "why-downsampling" },
-  { file: "04-advanced-topics.ipynb", title: "Part 4: other topics in computer vision", from: "pretrained", to: "questions" },
+  {
+    file: "04-advanced-topics.ipynb",
+    title: "Part 4: other topics in computer vision",
+    from: "pretrained",
+    to: "questions",
+  },
 ] as const;
 
 /** Plain Markdown of deck source [start, end): no properties, increments or content-class markup; math for MathJax. */
 function markdown(deck: ParsedDeck, slide: Slide, start: number, end: number, cache: KnitCache): string {
   const edits: { start: number; end: number; text: string }[] = [];
   for (const m of deck.classMarks) if (m.start >= start && m.end <= end) edits.push({ ...m, text: "" });
-  for (const e of deck.inline) if (e.start >= start && e.end <= end) edits.push({ start: e.start, end: e.end, text: cache.inline[e.id]?.text ?? `\`${e.expression}\`` });
+  for (const e of deck.inline)
+    if (e.start >= start && e.end <= end)
+      edits.push({ start: e.start, end: e.end, text: cache.inline[e.id]?.text ?? `\`${e.expression}\`` });
   let text = deck.source.slice(start, end);
-  for (const e of edits.sort((a, b) => b.start - a.start)) text = text.slice(0, e.start - start) + e.text + text.slice(e.end - start);
+  for (const e of edits.sort((a, b) => b.start - a.start))
+    text = text.slice(0, e.start - start) + e.text + text.slice(e.end - start);
   if (start === slide.start) text = text.replace(/^(?:[a-z][\w-]*:[^\n]*\n)+/i, "");
   text = text
     .replace(/`\\\(([\s\S]*?)\\\)`/g, (_, tex: string) => `$${tex}$`)
     .replace(/^--[ \t]*$/gm, "")
     // In Markdown an HTML block runs to the next blank line; give <hr> one so the footnote after it renders.
     .replace(/^<hr>[ \t]*\n(?!\n)/gm, "<hr>\n\n")
-    .replace(/^\?\?\?[ \t]*\n([\s\S]*)$/m, (_, notes: string) => `<details><summary>Speaker notes</summary>\n\n${notes.trim()}\n\n</details>\n`)
+    .replace(
+      /^\?\?\?[ \t]*\n([\s\S]*)$/m,
+      (_, notes: string) => `<details><summary>Speaker notes</summary>\n\n${notes.trim()}\n\n</details>\n`,
+    )
     .replace(/^[ \t]+$/gm, "")
     .replace(/\n{3,}/g, "\n\n")
     .trim();
@@ -51,24 +67,53 @@ function lines(text: string): string[] {
 export function notebookFor(deck: ParsedDeck, cache: KnitCache, part: (typeof parts)[number]): Notebook {
   const first = deck.slides.findIndex((s) => s.properties["name"] === part.from);
   const last = deck.slides.findIndex((s) => s.properties["name"] === part.to);
-  if (first < 0 || last < first) throw new Error(`notebooks: part ${part.file} spans slides "${part.from}" to "${part.to}", which the deck does not have in that order.`);
+  if (first < 0 || last < first)
+    throw new Error(
+      `notebooks: part ${part.file} spans slides "${part.from}" to "${part.to}", which the deck does not have in that order.`,
+    );
   const cells: NotebookCell[] = [];
   let count = 0;
-  cells.push({ cell_type: "markdown", id: "part-title", metadata: { deepdeck: { part: part.title } }, source: lines(`# ${part.title}\n\n*Generated from the course deck (slides/deck.md) by \`npm run notebooks\`; outputs from a full run. Kernel: TypeScript (deepdeck).*`) });
+  cells.push({
+    cell_type: "markdown",
+    id: "part-title",
+    metadata: { deepdeck: { part: part.title } },
+    source: lines(
+      `# ${part.title}\n\n*Generated from the course deck (slides/deck.md) by \`npm run notebooks\`; outputs from a full run. Kernel: TypeScript (deepdeck).*`,
+    ),
+  });
   for (const slide of deck.slides.slice(first, last + 1)) {
-    const meta = (extra: Record<string, unknown> = {}) => ({ deepdeck: { slide: slide.index, name: slide.properties["name"] ?? null, ...extra } });
+    const meta = (extra: Record<string, unknown> = {}) => ({
+      deepdeck: { slide: slide.index, name: slide.properties["name"] ?? null, ...extra },
+    });
     let at = slide.start;
     let k = 0;
     const addMarkdown = (end: number) => {
       const text = markdown(deck, slide, at, end, cache);
-      if (text) cells.push({ cell_type: "markdown", id: `${slide.properties["name"] ?? `slide${slide.index}`}-md${++k}`, metadata: meta(), source: lines(text) });
+      if (text)
+        cells.push({
+          cell_type: "markdown",
+          id: `${slide.properties["name"] ?? `slide${slide.index}`}-md${++k}`,
+          metadata: meta(),
+          source: lines(text),
+        });
     };
     for (const chunk of deck.chunks.filter((c) => c.slide === slide.index)) {
       addMarkdown(chunk.start);
       at = chunk.end;
       const outputs: CellOutput[] = chunk.options.eval ? (cache.chunks[chunk.id]?.outputs ?? []) : [];
-      const onSlides = chunk.options.slides ? (chunk.options.echo && chunk.options.include ? "shown" : "hidden") : "notebook-only";
-      cells.push({ cell_type: "code", id: chunk.id, metadata: meta({ chunk: chunk.id, slides: onSlides }), source: lines(chunk.code), execution_count: chunk.options.eval ? ++count : null, outputs });
+      const onSlides = chunk.options.slides
+        ? chunk.options.echo && chunk.options.include
+          ? "shown"
+          : "hidden"
+        : "notebook-only";
+      cells.push({
+        cell_type: "code",
+        id: chunk.id,
+        metadata: meta({ chunk: chunk.id, slides: onSlides }),
+        source: lines(chunk.code),
+        execution_count: chunk.options.eval ? ++count : null,
+        outputs,
+      });
     }
     addMarkdown(slide.end);
   }
@@ -90,7 +135,10 @@ export function generateNotebooks(deck: ParsedDeck, cache: KnitCache): Map<strin
 
 export function readDeck(): { deck: ParsedDeck; cache: KnitCache } {
   const path = join(root, "slides", "deck.md");
-  return { deck: parseDeck(readFileSync(path, "utf8"), path), cache: readKnitCache(join(root, "slides", "knit", "outputs.json")) };
+  return {
+    deck: parseDeck(readFileSync(path, "utf8"), path),
+    cache: readKnitCache(join(root, "slides", "knit", "outputs.json")),
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -9,12 +9,21 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { root } from "./build.mjs";
 
-export const chromiumFlags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+export const chromiumFlags = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /** Debian's Chromium, or CHROMIUM_PATH; an error that says how to install it otherwise. */
 export function chromiumPath(): string {
   const path = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
-  if (!existsSync(path)) throw new Error(`Chromium is not at ${path}: sudo apt-get install chromium (or set CHROMIUM_PATH).`);
+  if (!existsSync(path))
+    throw new Error(`Chromium is not at ${path}: sudo apt-get install chromium (or set CHROMIUM_PATH).`);
   return path;
 }
 
@@ -25,19 +34,30 @@ export async function launchChromium(): Promise<Browser> {
 /** Sizes remark.js gives a slide, in CSS pixels. */
 export const slideSizes = { "16:9": { width: 1210, height: 681 }, "4:3": { width: 908, height: 681 } } as const;
 
-export async function printDeck(dist = join(root, "slides", "dist"), out = join(dist, "deck.pdf"), ratio: keyof typeof slideSizes = "16:9"): Promise<string> {
+export async function printDeck(
+  dist = join(root, "slides", "dist"),
+  out = join(dist, "deck.pdf"),
+  ratio: keyof typeof slideSizes = "16:9",
+): Promise<string> {
   const page = join(dist, "print.html");
   if (!existsSync(page)) throw new Error(`${page} does not exist; run \`npm run slides\` first.`);
   const browser = await launchChromium();
   try {
     const context = await browser.newContext({ viewport: slideSizes[ratio] });
     // The deck is self-contained: nothing but file:// is loaded.
-    await context.route("**/*", (route) => (route.request().url().startsWith("file:") ? route.continue() : route.abort()).catch(() => {}));
+    await context.route("**/*", (route) =>
+      (route.request().url().startsWith("file:") ? route.continue() : route.abort()).catch(() => {}),
+    );
     const tab = await context.newPage();
     await tab.goto(`${pathToFileURL(page).href}?ratio=${ratio}`);
     await tab.waitForSelector(".remark-slide-container");
     await tab.evaluate(() => document.fonts.ready);
-    await tab.pdf({ path: out, width: `${slideSizes[ratio].width}px`, height: `${slideSizes[ratio].height}px`, printBackground: true });
+    await tab.pdf({
+      path: out,
+      width: `${slideSizes[ratio].width}px`,
+      height: `${slideSizes[ratio].height}px`,
+      printBackground: true,
+    });
     return out;
   } finally {
     await browser.close();

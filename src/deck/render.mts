@@ -23,7 +23,11 @@ function joinText(t: unknown): string {
 
 function fence(text: string, indent: string, lang = ""): string {
   const ticks = "`".repeat(Math.max(3, ...(text.match(/`{3,}/g) ?? []).map((m) => m.length + 1)));
-  const body = text.replace(/\n$/, "").split("\n").map((l) => (l ? indent + l : l)).join("\n");
+  const body = text
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => (l ? indent + l : l))
+    .join("\n");
   return `${ticks}${lang}\n${body}\n${indent}${ticks}`;
 }
 
@@ -36,7 +40,8 @@ export function renderOutputs(chunk: Chunk, outputs: CellOutput[], figuresDir: s
   const parts: string[] = [];
   let text = "";
   const flush = () => {
-    if (text.trim()) parts.push(`${chunk.indent}.output[\n${chunk.indent}${fence(text, chunk.indent)}\n${chunk.indent}]`);
+    if (text.trim())
+      parts.push(`${chunk.indent}.output[\n${chunk.indent}${fence(text, chunk.indent)}\n${chunk.indent}]`);
     text = "";
   };
   let figure = 0;
@@ -76,7 +81,11 @@ export function renderOutputs(chunk: Chunk, outputs: CellOutput[], figuresDir: s
 }
 
 /** The remark.js markdown of the deck. */
-export function renderDeck(deck: ParsedDeck, knit: { chunks: Map<string, CellOutput[]>; inline: Map<string, string> }, options: RenderOptions): string {
+export function renderDeck(
+  deck: ParsedDeck,
+  knit: { chunks: Map<string, CellOutput[]>; inline: Map<string, string> },
+  options: RenderOptions,
+): string {
   const edits: Edit[] = [...deck.mathEdits];
   for (const chunk of deck.chunks) {
     const { echo, include, results, slides } = chunk.options;
@@ -95,7 +104,8 @@ export function renderDeck(deck: ParsedDeck, knit: { chunks: Map<string, CellOut
   }
   for (const expr of deck.inline) {
     const value = knit.inline.get(expr.id);
-    if (value === undefined) throw new Error(`No value for the inline expression \`ts ${expr.expression}\` on slide ${expr.slide}.`);
+    if (value === undefined)
+      throw new Error(`No value for the inline expression \`ts ${expr.expression}\` on slide ${expr.slide}.`);
     edits.push({ start: expr.start, end: expr.end, text: value });
   }
   if (options.print) {
@@ -103,7 +113,8 @@ export function renderDeck(deck: ParsedDeck, knit: { chunks: Map<string, CellOut
     for (const slide of deck.slides) {
       re.lastIndex = slide.start;
       for (let m = re.exec(deck.source); m && m.index < slide.end; m = re.exec(deck.source)) {
-        if (!deck.chunks.some((c) => m!.index >= c.start && m!.index < c.end)) edits.push({ start: m.index, end: m.index + m[0].length, text: "" });
+        if (!deck.chunks.some((c) => m.index >= c.start && m.index < c.end))
+          edits.push({ start: m.index, end: m.index + m[0].length, text: "" });
       }
     }
   }

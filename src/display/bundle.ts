@@ -30,11 +30,17 @@ export function toWire(bundle: MimeBundle, fn = "display"): WireBundle {
   const wire: WireBundle = {};
   for (const [type, value] of Object.entries(bundle)) {
     if (!/^[a-z]+\/[\w.+-]+$/i.test(type)) {
-      throw new TypeError(`${fn}: ${JSON.stringify(type)} is not a MIME type (expected e.g. "text/html" or "image/png").`);
+      throw new TypeError(
+        `${fn}: ${JSON.stringify(type)} is not a MIME type (expected e.g. "text/html" or "image/png").`,
+      );
     }
-    if (value instanceof Uint8Array) wire[type] = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
+    if (value instanceof Uint8Array)
+      wire[type] = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
     else if (typeof value === "string" || (typeof value === "object" && value !== null)) wire[type] = value;
-    else throw new TypeError(`${fn}: the ${type} part must be a string, bytes or a JSON object, received ${describe(value)}.`);
+    else
+      throw new TypeError(
+        `${fn}: the ${type} part must be a string, bytes or a JSON object, received ${describe(value)}.`,
+      );
   }
   if (typeof wire["text/plain"] !== "string") wire["text/plain"] = `<${Object.keys(wire).join(", ")}>`;
   return wire;

@@ -75,7 +75,9 @@ export function findPython(env: NodeJS.ProcessEnv = process.env): string {
     if (probe.status === 0) return python;
   }
   throw new Error(
-    "No Python with nbclient was found (tried " + candidates.join(", ") + "). Install it: sudo apt-get install python3-nbclient jupyter-nbconvert, or pip install nbclient; or set DEEPDECK_PYTHON.",
+    "No Python with nbclient was found (tried " +
+      candidates.join(", ") +
+      "). Install it: sudo apt-get install python3-nbclient jupyter-nbconvert, or pip install nbclient; or set DEEPDECK_PYTHON.",
   );
 }
 
@@ -94,7 +96,16 @@ export function executeNotebook(input: Notebook | string, options: ExecuteOption
     }
     const outPath = join(dir, "output.ipynb");
     const logPath = join(dir, "log.json");
-    const args = [runner, inputPath, outPath, logPath, "--kernel", options.kernel ?? "deepdeck", "--timeout", String(options.timeout ?? 600)];
+    const args = [
+      runner,
+      inputPath,
+      outPath,
+      logPath,
+      "--kernel",
+      options.kernel ?? "deepdeck",
+      "--timeout",
+      String(options.timeout ?? 600),
+    ];
     if (options.allowErrors) args.push("--allow-errors");
     const cwd = options.cwd ?? (typeof input === "string" ? undefined : process.cwd());
     if (cwd) args.push("--cwd", cwd);
@@ -134,7 +145,12 @@ export function cellText(cell: NotebookCell, stream?: "stdout" | "stderr"): stri
   const parts: string[] = [];
   for (const o of cell.outputs ?? []) {
     if (o.output_type === "stream" && (!stream || o.name === stream)) parts.push(joinText(o.text));
-    else if (!stream && (o.output_type === "execute_result" || o.output_type === "display_data") && o.data?.["text/plain"] !== undefined) parts.push(joinText(o.data["text/plain"] as string | string[]));
+    else if (
+      !stream &&
+      (o.output_type === "execute_result" || o.output_type === "display_data") &&
+      o.data?.["text/plain"] !== undefined
+    )
+      parts.push(joinText(o.data["text/plain"] as string | string[]));
     else if (!stream && o.output_type === "error") parts.push(`${o.ename}: ${o.evalue}`);
   }
   return parts.join("");

@@ -22,7 +22,9 @@ function shortNumber(v: number, integral: boolean): string {
 
 function valuesText(values: ArrayLike<number | string | boolean>, total: number, dtype: string): string {
   const integral = dtype !== "float32";
-  const shown = Array.from(values, (v) => (typeof v === "number" ? shortNumber(v, integral) : typeof v === "string" ? JSON.stringify(v) : String(v)));
+  const shown = Array.from(values, (v) =>
+    typeof v === "number" ? shortNumber(v, integral) : typeof v === "string" ? JSON.stringify(v) : String(v),
+  );
   return shown.join(" ") + (total > values.length ? " ..." : "");
 }
 
@@ -58,13 +60,16 @@ function leaf(value: unknown, count: number): string {
     const name = value.constructor.name;
     return `${name}[${arr.length}] ${valuesText(Array.prototype.slice.call(arr, 0, count) as number[], arr.length, name.startsWith("Float") ? "float32" : "int32")}`.trimEnd();
   }
-  if (Array.isArray(value) && value.every((v) => typeof v === "number" || typeof v === "string" || typeof v === "boolean")) {
+  if (
+    Array.isArray(value) &&
+    value.every((v) => typeof v === "number" || typeof v === "string" || typeof v === "boolean")
+  ) {
     const allInt = value.every((v) => typeof v !== "number" || Number.isInteger(v));
     const type = value.length > 0 ? typeof value[0] : "unknown";
     return `${type}[${value.length}] ${valuesText(value.slice(0, count), value.length, allInt ? "int32" : "float32")}`.trimEnd();
   }
   if (typeof value === "function") return "function";
-  return `${(value as object).constructor?.name ?? "object"}`;
+  return value.constructor?.name ?? "object";
 }
 
 /**

@@ -17,7 +17,10 @@ export interface ValueBlock {
 }
 
 /** The indices to read along each axis: every index, or the first and last `edgeitems` of a long axis. */
-export function summaryIndices(shape: readonly number[], options: Pick<PrintOptions, "threshold" | "edgeitems">): number[][] {
+export function summaryIndices(
+  shape: readonly number[],
+  options: Pick<PrintOptions, "threshold" | "edgeitems">,
+): number[][] {
   const size = shape.reduce((a, b) => a * b, 1);
   const summarise = size > options.threshold;
   const e = options.edgeitems;
@@ -41,7 +44,8 @@ export function floatFormatter(values: ArrayLike<Element>, precision: number): (
     if (!Number.isInteger(v)) allIntegral = false;
   }
   const special = (v: number) => (Number.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
-  const scientific = maxAbs >= 1e8 || (minAbs < 1e-4 && !allIntegral) || (minAbs !== Infinity && maxAbs / minAbs > 1e3 && !allIntegral);
+  const scientific =
+    maxAbs >= 1e8 || (minAbs < 1e-4 && !allIntegral) || (minAbs !== Infinity && maxAbs / minAbs > 1e3 && !allIntegral);
   if (allIntegral && maxAbs < 1e16) {
     return (v) => (Number.isFinite(v) ? `${Object.is(v, -0) ? "-0" : v.toFixed(0)}.` : special(v));
   }
@@ -97,7 +101,11 @@ export function formatElements(data: ArrayLike<Element>, dtype: string, precisio
  *
  * @example formatValues({ data: [1, 2, 3, 4], shape: [2, 2], cut: [false, false] }, "int32", options)
  */
-export function formatValues(block: ValueBlock, dtype: string, options: Pick<PrintOptions, "precision" | "linewidth" | "edgeitems">): string {
+export function formatValues(
+  block: ValueBlock,
+  dtype: string,
+  options: Pick<PrintOptions, "precision" | "linewidth" | "edgeitems">,
+): string {
   const rank = block.shape.length;
   const strings = formatElements(block.data, dtype, options.precision);
   if (rank === 0) return strings[0] ?? "";

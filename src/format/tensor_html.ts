@@ -55,7 +55,7 @@ function escapeHtml(s: string): string {
 function sliceToMatrix(fn: string, x: tf.Tensor, slice: number[] | undefined): { matrix: tf.Tensor; label: string } {
   if (x.rank === 1 || x.rank === 2) {
     if (slice !== undefined && slice.length > 0) throw new RangeError(messages.badSlice(fn, x.rank, slice));
-    return { matrix: x.rank === 1 ? tf.reshape(x, [1, x.shape[0]!]) : x, label: "" };
+    return { matrix: x.rank === 1 ? tf.reshape(x, [1, x.shape[0]]) : x, label: "" };
   }
   if (x.rank < 1) throw new RangeError(messages.htmlRank(fn, x.rank));
   if (!Array.isArray(slice) || slice.length !== x.rank - 2) {
@@ -63,7 +63,8 @@ function sliceToMatrix(fn: string, x: tf.Tensor, slice: number[] | undefined): {
     throw new RangeError(messages.badSlice(fn, x.rank, slice));
   }
   slice.forEach((index, axis) => {
-    if (!Number.isInteger(index) || index < 0 || index >= x.shape[axis]!) throw new RangeError(messages.sliceOutOfRange(fn, axis, index, x.shape[axis]!));
+    if (!Number.isInteger(index) || index < 0 || index >= x.shape[axis]!)
+      throw new RangeError(messages.sliceOutOfRange(fn, axis, index, x.shape[axis]!));
   });
   const begin = [...slice, 0, 0];
   const size = [...slice.map(() => 1), x.shape[x.rank - 2]!, x.shape[x.rank - 1]!];
@@ -86,9 +87,11 @@ export function tensorHtml(x: tf.Tensor, options: TensorHtmlOptions = {}): Html 
   const threshold = integer(fn, "threshold", options.threshold ?? 2500, 1);
   for (const name of ["min", "max"] as const) {
     const v = options[name];
-    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v))) throw new TypeError(messages.badOption(fn, name, v, "a finite number"));
+    if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v)))
+      throw new TypeError(messages.badOption(fn, name, v, "a finite number"));
   }
-  if (x.dtype === "string" || x.dtype === "complex64") throw new TypeError(messages.badOption(fn, "x", x.dtype, "a numeric or bool tensor"));
+  if (x.dtype === "string" || x.dtype === "complex64")
+    throw new TypeError(messages.badOption(fn, "x", x.dtype, "a numeric or bool tensor"));
 
   const { matrix, label } = sliceToMatrix(fn, x, options.slice);
   let block: ValueBlock;
@@ -107,7 +110,10 @@ export function tensorHtml(x: tf.Tensor, options: TensorHtmlOptions = {}): Html 
   const cellStyle = "padding:1px 3px;text-align:right;font:10px/1.2 monospace;border:1px solid #eee;";
   const ellipsis = `<td style="${cellStyle}color:#888">…</td>`;
   const out: string[] = [`<table style="border-collapse:collapse;margin:0">`];
-  if (label) out.push(`<caption style="font:11px monospace;text-align:left">${escapeHtml(`${x.dtype} [${x.shape.join(", ")}] ${label}`)}</caption>`);
+  if (label)
+    out.push(
+      `<caption style="font:11px monospace;text-align:left">${escapeHtml(`${x.dtype} [${x.shape.join(", ")}] ${label}`)}</caption>`,
+    );
   for (let r = 0; r < rows; r++) {
     if (block.cut[0] && r === print.edgeitems) out.push(`<tr>${ellipsis.repeat(cols + (block.cut[1] ? 1 : 0))}</tr>`);
     const cells: string[] = [];

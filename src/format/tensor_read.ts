@@ -16,7 +16,8 @@ export function readBlock(x: tf.Tensor, indices: readonly number[][]): ValueBloc
   const cut = indices.map((ix, axis) => ix.length < x.shape[axis]!);
   const shape = indices.map((ix) => ix.length);
   if (!cut.some(Boolean) || x.dtype === "string") {
-    const full: (number | string)[] = x.dtype === "string" ? (x.dataSync() as unknown as string[]) : Array.from(x.dataSync() as ArrayLike<number>);
+    const full: (number | string)[] =
+      x.dtype === "string" ? (x.dataSync() as unknown as string[]) : Array.from(x.dataSync() as ArrayLike<number>);
     if (!cut.some(Boolean)) return { data: normalise(full, x.dtype), shape: x.shape, cut };
     return { data: pick(full, x.shape, indices), shape, cut };
   }

@@ -25,8 +25,10 @@ export class Figure implements Displayable {
   /** Write the figure to `path` (`.png` or `.svg`), through a temporary file and a rename. */
   save(path: string): void {
     const svg = path.toLowerCase().endsWith(".svg");
-    if (!svg && !path.toLowerCase().endsWith(".png")) throw new Error(`Figure.save: path must end in .png or .svg, received ${JSON.stringify(path)}.`);
-    if (svg && !this.svg) throw new Error("Figure.save: this figure has no SVG form (it has no text); save it as .png.");
+    if (!svg && !path.toLowerCase().endsWith(".png"))
+      throw new Error(`Figure.save: path must end in .png or .svg, received ${JSON.stringify(path)}.`);
+    if (svg && !this.svg)
+      throw new Error("Figure.save: this figure has no SVG form (it has no text); save it as .png.");
     const tmp = `${path}.${process.pid}.tmp`;
     writeFileSync(tmp, svg ? this.svg! : this.png);
     renameSync(tmp, path);

@@ -41,7 +41,9 @@ function pickLayer(fn: string, model: tf.LayersModel, layer: string | number | u
   if (layer === undefined) {
     const spatial = layers.map((l) => {
       const shape = l.outputShape;
-      return Array.isArray(shape) && !Array.isArray(shape[0]) && shape.length === 4 ? Math.min(Number(shape[1]), Number(shape[2])) : -1;
+      return Array.isArray(shape) && !Array.isArray(shape[0]) && shape.length === 4
+        ? Math.min(Number(shape[1]), Number(shape[2]))
+        : -1;
     });
     // The last 4-D layer of a small convnet can be 3×3, too coarse to show anything: prefer the last one of at least 7×7.
     let last = -1;
@@ -50,11 +52,16 @@ function pickLayer(fn: string, model: tf.LayersModel, layer: string | number | u
       if (last < 0 && spatial[i]! > 0) last = i;
     }
     if (last >= 0) return last;
-    throw new RangeError(`${fn}: the model has no layer with a 4-D output (a convolution or pooling layer) to explain.`);
+    throw new RangeError(
+      `${fn}: the model has no layer with a 4-D output (a convolution or pooling layer) to explain.`,
+    );
   }
   if (typeof layer === "number") return integer(fn, "layer", layer, 0, layers.length - 1);
   const i = layers.findIndex((l) => l.name === layer);
-  if (i < 0) throw new RangeError(`${fn}: option layer ${JSON.stringify(layer)} is not a layer of the model; its layers are ${layers.map((l) => l.name).join(", ")}.`);
+  if (i < 0)
+    throw new RangeError(
+      `${fn}: option layer ${JSON.stringify(layer)} is not a layer of the model; its layers are ${layers.map((l) => l.name).join(", ")}.`,
+    );
   return i;
 }
 
@@ -65,10 +72,13 @@ function headAfter(fn: string, model: tf.LayersModel, index: number): (a: tf.Ten
     const before = k === 0 ? model.layers[index]! : rest[k - 1]!;
     const inbound = (l as unknown as { inboundNodes: { inboundLayers: tf.layers.Layer[] }[] }).inboundNodes;
     if (inbound.length !== 1 || inbound[0]!.inboundLayers.length !== 1 || inbound[0]!.inboundLayers[0] !== before) {
-      throw new RangeError(`${fn}: the layers after ${model.layers[index]!.name} must form a single chain (as in a Sequential model); ${l.name} does not follow ${before.name} alone.`);
+      throw new RangeError(
+        `${fn}: the layers after ${model.layers[index]!.name} must form a single chain (as in a Sequential model); ${l.name} does not follow ${before.name} alone.`,
+      );
     }
   });
-  if (model.outputs.length !== 1) throw new RangeError(`${fn}: the model must have one output, it has ${model.outputs.length}.`);
+  if (model.outputs.length !== 1)
+    throw new RangeError(`${fn}: the model must have one output, it has ${model.outputs.length}.`);
   return (a) => rest.reduce((t, l) => l.apply(t) as tf.Tensor, a);
 }
 
@@ -80,24 +90,35 @@ function headAfter(fn: string, model: tf.LayersModel, index: number): (a: tf.Ten
  */
 export function gradCam(model: tf.LayersModel, image: tf.Tensor, options: GradCamOptions = {}): GradCamResult {
   const fn = "gradCam";
-  if (!(model instanceof tf.LayersModel)) throw new TypeError(`${fn}: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`);
+  if (!(model instanceof tf.LayersModel))
+    throw new TypeError(
+      `${fn}: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`,
+    );
   assertLiveTensor(fn, "image", image);
   checkKnownKeys(fn, options, ["layer", "classIndex"]);
   const x = image.rank === 3 ? image.expandDims(0) : image;
   try {
-    if (x.rank !== 4 || x.shape[0] !== 1) throw new RangeError(`${fn}: image must be one image, [height, width, channels] or [1, height, width, channels], received [${image.shape.join(", ")}].`);
+    if (x.rank !== 4 || x.shape[0] !== 1)
+      throw new RangeError(
+        `${fn}: image must be one image, [height, width, channels] or [1, height, width, channels], received [${image.shape.join(", ")}].`,
+      );
     const index = pickLayer(fn, model, options.layer);
     const layer = model.layers[index]!;
     const head = headAfter(fn, model, index);
-    const base = tf.model({ inputs: model.inputs, outputs: layer.output as tf.SymbolicTensor });
+    const base = tf.model({ inputs: model.inputs, outputs: layer.output });
     return tf.tidy(() => {
       const activation = base.predict(x) as tf.Tensor4D;
       const probabilities = head(activation);
       const classes = probabilities.shape[probabilities.shape.length - 1]!;
-      const classIndex = options.classIndex === undefined ? (tf.argMax(probabilities.reshape([-1]), 0).dataSync()[0] as number) : integer(fn, "classIndex", options.classIndex, 0, classes - 1);
+      const classIndex =
+        options.classIndex === undefined
+          ? (tf.argMax(probabilities.reshape([-1]), 0).dataSync()[0] as number)
+          : integer(fn, "classIndex", options.classIndex, 0, classes - 1);
       const score = probabilities.reshape([-1]).dataSync()[classIndex]!;
       // The chosen class's score alone, as a slice of the output.
-      const grads = tf.grad((a: tf.Tensor) => tf.sum(tf.slice(head(a).reshape([-1]), classIndex, 1)))(activation) as tf.Tensor4D;
+      const grads = tf.grad((a: tf.Tensor) => tf.sum(tf.slice(head(a).reshape([-1]), classIndex, 1)))(
+        activation,
+      ) as tf.Tensor4D;
       const weights = tf.mean(grads, [1, 2], true);
       const cam = tf.relu(tf.sum(tf.mul(activation, weights), -1, true)) as tf.Tensor4D;
       const resized = tf.image.resizeBilinear(cam, [x.shape[1]!, x.shape[2]!]).reshape([x.shape[1]!, x.shape[2]!]);
@@ -136,22 +157,36 @@ function colorize(map: tf.Tensor2D, cmap: ColormapName): tf.Tensor3D {
  * For each image of a batch [n, h, w, c]: the image, its Grad-CAM heatmap and the two overlaid, as one
  * row of a grid titled with the class explained and its probability.
  */
-export function gradCamOverlayFigure(model: tf.LayersModel, images: tf.Tensor, options: GradCamOverlayOptions = {}): Figure {
+export function gradCamOverlayFigure(
+  model: tf.LayersModel,
+  images: tf.Tensor,
+  options: GradCamOverlayOptions = {},
+): Figure {
   const fn = "gradCamOverlay";
   assertLiveTensor(fn, "images", images);
   checkKnownKeys(fn, options, ["layer", "classIndex", "cmap", "alpha", "classNames", "scale"]);
-  if (images.rank !== 4 || ![1, 3].includes(images.shape[3]!)) throw new RangeError(`${fn}: images must be a batch [n, height, width, 1 | 3], received [${images.shape.join(", ")}].`);
-  if (images.shape[0]! > 20) throw new RangeError(`${fn}: ${images.shape[0]} images make too tall a figure; pass at most 20 (e.g. images.slice(0, 4)).`);
+  if (images.rank !== 4 || ![1, 3].includes(images.shape[3]!))
+    throw new RangeError(
+      `${fn}: images must be a batch [n, height, width, 1 | 3], received [${images.shape.join(", ")}].`,
+    );
+  if (images.shape[0] > 20)
+    throw new RangeError(
+      `${fn}: ${images.shape[0]} images make too tall a figure; pass at most 20 (e.g. images.slice(0, 4)).`,
+    );
   const alpha = options.alpha ?? 0.5;
-  if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1)) throw new RangeError(`${fn}: option alpha must be a number in [0, 1], received ${describe(alpha)}.`);
+  if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1))
+    throw new RangeError(`${fn}: option alpha must be a number in [0, 1], received ${describe(alpha)}.`);
   const cmap = options.cmap ?? "magma";
   const titles: string[] = [];
   const layerNames = new Set<string>();
   const cells = tf.tidy(() => {
     const rows: tf.Tensor[] = [];
-    for (let i = 0; i < images.shape[0]!; i++) {
+    for (let i = 0; i < images.shape[0]; i++) {
       const image = images.slice(i, 1);
-      const { heatmap, classIndex, score, layerName } = gradCam(model, image, { ...(options.layer !== undefined ? { layer: options.layer } : {}), ...(options.classIndex !== undefined ? { classIndex: options.classIndex } : {}) });
+      const { heatmap, classIndex, score, layerName } = gradCam(model, image, {
+        ...(options.layer !== undefined ? { layer: options.layer } : {}),
+        ...(options.classIndex !== undefined ? { classIndex: options.classIndex } : {}),
+      });
       // The image in [0, 1] and in RGB, so the three panels share one colour space.
       const lo = tf.min(image);
       const span = tf.maximum(tf.sub(tf.max(image), lo), 1e-12);
@@ -167,7 +202,14 @@ export function gradCamOverlayFigure(model: tf.LayersModel, images: tf.Tensor, o
     return tf.stack(rows);
   });
   try {
-    const grid: GridOptions = { cols: 3, titles, min: 0, max: 1, scale: integer(fn, "scale", options.scale ?? 5, 1, 40), title: `Grad-CAM on ${[...layerNames].join(", ")}` };
+    const grid: GridOptions = {
+      cols: 3,
+      titles,
+      min: 0,
+      max: 1,
+      scale: integer(fn, "scale", options.scale ?? 5, 1, 40),
+      title: `Grad-CAM on ${[...layerNames].join(", ")}`,
+    };
     return imageGridFigure(cells, grid);
   } finally {
     cells.dispose();

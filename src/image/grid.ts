@@ -8,7 +8,14 @@ import { checkKnownKeys, integer } from "../options";
 import { assertLiveTensor } from "../format/tensor_read";
 import { Figure } from "./figure";
 import { encodePng, svgToPng } from "./png";
-import { defaultScale, rasterizeValues, rasterOptionNames, resolveRasterOptions, upscale, type RasterOptions } from "./raster";
+import {
+  defaultScale,
+  rasterizeValues,
+  rasterOptionNames,
+  resolveRasterOptions,
+  upscale,
+  type RasterOptions,
+} from "./raster";
 import { svgDocument, type SvgImage, type SvgText } from "./svg";
 
 /** Options of {@link imageGrid}. */
@@ -31,14 +38,33 @@ export interface GridOptions extends RasterOptions {
   title?: string;
 }
 
-const gridOptionNames = [...rasterOptionNames, "cols", "spacing", "titles", "labels", "predictions", "classNames", "normalize", "title"] as const;
+const gridOptionNames = [
+  ...rasterOptionNames,
+  "cols",
+  "spacing",
+  "titles",
+  "labels",
+  "predictions",
+  "classNames",
+  "normalize",
+  "title",
+] as const;
 const right = "#1a7f37";
 const wrong = "#cf222e";
 
-function numbers(fn: string, name: string, v: ArrayLike<number> | tf.Tensor | undefined, n: number): number[] | undefined {
+function numbers(
+  fn: string,
+  name: string,
+  v: ArrayLike<number> | tf.Tensor | undefined,
+  n: number,
+): number[] | undefined {
   if (v === undefined) return undefined;
-  const arr = v instanceof tf.Tensor ? (assertLiveTensor(fn, name, v), Array.from(v.dataSync() as ArrayLike<number>)) : Array.from(v);
-  if (arr.length !== n) throw new RangeError(`${fn}: option ${name} must have one entry per image (${n}), received ${arr.length}.`);
+  const arr =
+    v instanceof tf.Tensor
+      ? (assertLiveTensor(fn, name, v), Array.from(v.dataSync() as ArrayLike<number>))
+      : Array.from(v);
+  if (arr.length !== n)
+    throw new RangeError(`${fn}: option ${name} must have one entry per image (${n}), received ${arr.length}.`);
   return arr;
 }
 
@@ -65,15 +91,23 @@ interface Stack {
 function gridFigure(fn: string, stack: Stack, options: GridOptions, defaults: Partial<GridOptions> = {}): Figure {
   checkKnownKeys(fn, options, gridOptionNames);
   const opts = { ...defaults, ...options };
-  const o = resolveRasterOptions(fn, { min: opts.min, max: opts.max, cmap: opts.cmap, scale: opts.scale, nanColor: opts.nanColor } as RasterOptions);
+  const o = resolveRasterOptions(fn, {
+    min: opts.min,
+    max: opts.max,
+    cmap: opts.cmap,
+    scale: opts.scale,
+    nanColor: opts.nanColor,
+  });
   const { n, height, width, channels } = stack;
   const cols = integer(fn, "cols", opts.cols ?? Math.min(10, Math.ceil(Math.sqrt(n))), 1);
   const spacing = integer(fn, "spacing", opts.spacing ?? 4, 0, 100);
   const normalize = opts.normalize ?? "global";
-  if (normalize !== "global" && normalize !== "each") throw new RangeError(`${fn}: option normalize must be "global" or "each", received ${JSON.stringify(normalize)}.`);
+  if (normalize !== "global" && normalize !== "each")
+    throw new RangeError(`${fn}: option normalize must be "global" or "each", received ${JSON.stringify(normalize)}.`);
   const labels = numbers(fn, "labels", opts.labels, n);
   const predictions = numbers(fn, "predictions", opts.predictions, n);
-  if (opts.titles !== undefined && (!Array.isArray(opts.titles) || opts.titles.length !== n)) throw new RangeError(`${fn}: option titles must have one string per image (${n}).`);
+  if (opts.titles !== undefined && (!Array.isArray(opts.titles) || opts.titles.length !== n))
+    throw new RangeError(`${fn}: option titles must have one string per image (${n}).`);
   const name = (c: number) => opts.classNames?.[c] ?? String(c);
 
   const scale = o.scale ?? defaultScale(height, width, 84);
@@ -99,13 +133,23 @@ function gridFigure(fn: string, stack: Stack, options: GridOptions, defaults: Pa
   const rows = Math.ceil(n / cols);
   const images: SvgImage[] = [];
   const texts: SvgText[] = [];
-  if (opts.title) texts.push({ x: (cols * (cellW + spacing) + spacing) / 2, y: 16, text: opts.title, size: 13, bold: true });
+  if (opts.title)
+    texts.push({ x: (cols * (cellW + spacing) + spacing) / 2, y: 16, text: opts.title, size: 13, bold: true });
   for (let i = 0; i < n; i++) {
     const values = Array.prototype.slice.call(stack.values, i * per, (i + 1) * per) as number[];
-    const raster = rasterizeValues(values, height, width, channels, stack.integral, { ...o, ...(normalize === "global" ? range : {}) });
+    const raster = rasterizeValues(values, height, width, channels, stack.integral, {
+      ...o,
+      ...(normalize === "global" ? range : {}),
+    });
     const x = spacing + (i % cols) * (cellW + spacing);
     const y = top + spacing + Math.floor(i / cols) * (cellH + spacing);
-    images.push({ png: encodePng(upscale(raster.image, scale)), x, y: y + titleHeight, width: cellW, height: height * scale });
+    images.push({
+      png: encodePng(upscale(raster.image, scale)),
+      x,
+      y: y + titleHeight,
+      width: cellW,
+      height: height * scale,
+    });
     let title: string | undefined;
     let color: string | undefined;
     if (predictions) {
@@ -116,7 +160,14 @@ function gridFigure(fn: string, stack: Stack, options: GridOptions, defaults: Pa
     } else if (opts.titles) {
       title = String(opts.titles[i]);
     }
-    if (title !== undefined) texts.push({ x: x + cellW / 2, y: y + 11, text: title, size: fittedSize(title, cellW + spacing, 11), ...(color ? { color, bold: true } : {}) });
+    if (title !== undefined)
+      texts.push({
+        x: x + cellW / 2,
+        y: y + 11,
+        text: title,
+        size: fittedSize(title, cellW + spacing, 11),
+        ...(color ? { color, bold: true } : {}),
+      });
   }
   const w = spacing + cols * (cellW + spacing);
   const h = top + spacing + rows * (cellH + spacing);
@@ -132,10 +183,23 @@ export function imageGridFigure(batch: tf.Tensor, options: GridOptions = {}): Fi
   assertLiveTensor(fn, "batch", batch);
   const [n, h, w, c = 1] = batch.shape;
   if ((batch.rank !== 3 && batch.rank !== 4) || ![1, 3, 4].includes(c) || !n || !h || !w) {
-    throw new RangeError(`${fn}: batch must have shape [n, height, width] or [n, height, width, 1 | 3 | 4], received [${batch.shape.join(", ")}].`);
+    throw new RangeError(
+      `${fn}: batch must have shape [n, height, width] or [n, height, width, 1 | 3 | 4], received [${batch.shape.join(", ")}].`,
+    );
   }
-  if (n > 400) throw new RangeError(`${fn}: a grid of ${n} images is too many to look at; take a slice of at most 400 (e.g. batch.slice(0, 64)).`);
-  const stack: Stack = { values: batch.dataSync() as ArrayLike<number>, n, height: h, width: w, channels: c as 1 | 3 | 4, integral: batch.dtype !== "float32", description: `${batch.dtype} [${batch.shape.join(", ")}]` };
+  if (n > 400)
+    throw new RangeError(
+      `${fn}: a grid of ${n} images is too many to look at; take a slice of at most 400 (e.g. batch.slice(0, 64)).`,
+    );
+  const stack: Stack = {
+    values: batch.dataSync(),
+    n,
+    height: h,
+    width: w,
+    channels: c as 1 | 3 | 4,
+    integral: batch.dtype !== "float32",
+    description: `${batch.dtype} [${batch.shape.join(", ")}]`,
+  };
   return gridFigure(fn, stack, options);
 }
 
@@ -153,13 +217,29 @@ export function featureMapsFigure(activation: tf.Tensor, options: GridOptions = 
   const fn = "featureMaps";
   assertLiveTensor(fn, "activation", activation);
   const shape = activation.rank === 4 && activation.shape[0] === 1 ? activation.shape.slice(1) : activation.shape;
-  if (shape.length !== 3) throw new RangeError(`${fn}: activation must have shape [1, height, width, channels] or [height, width, channels], received [${activation.shape.join(", ")}].`);
+  if (shape.length !== 3)
+    throw new RangeError(
+      `${fn}: activation must have shape [1, height, width, channels] or [height, width, channels], received [${activation.shape.join(", ")}].`,
+    );
   const [h, w, c] = shape as [number, number, number];
   const transposed = tf.tidy(() => tf.transpose(tf.reshape(activation, [h, w, c]), [2, 0, 1]));
   const values = transposed.dataSync() as ArrayLike<number>;
   transposed.dispose();
-  const stack: Stack = { values, n: c, height: h, width: w, channels: 1, integral: false, description: `feature maps [${activation.shape.join(", ")}]` };
-  return gridFigure(fn, stack, { titles: Array.from({ length: c }, (_, i) => String(i)), ...options }, { cmap: "viridis", normalize: "each" });
+  const stack: Stack = {
+    values,
+    n: c,
+    height: h,
+    width: w,
+    channels: 1,
+    integral: false,
+    description: `feature maps [${activation.shape.join(", ")}]`,
+  };
+  return gridFigure(
+    fn,
+    stack,
+    { titles: Array.from({ length: c }, (_, i) => String(i)), ...options },
+    { cmap: "viridis", normalize: "each" },
+  );
 }
 
 /** Show a layer's feature maps. */
@@ -174,18 +254,37 @@ export function featureMaps(activation: tf.Tensor, options: GridOptions = {}): v
 export function filtersFigure(kernel: tf.Tensor, options: GridOptions & { inputChannel?: number } = {}): Figure {
   const fn = "filters";
   assertLiveTensor(fn, "kernel", kernel);
-  if (kernel.rank !== 4) throw new RangeError(`${fn}: kernel must have shape [height, width, inChannels, outChannels], received [${kernel.shape.join(", ")}].`);
+  if (kernel.rank !== 4)
+    throw new RangeError(
+      `${fn}: kernel must have shape [height, width, inChannels, outChannels], received [${kernel.shape.join(", ")}].`,
+    );
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
   const { inputChannel = 0, ...rest } = options;
   integer(fn, "inputChannel", inputChannel, 0, cin - 1);
-  const picked = tf.tidy(() => tf.transpose(tf.reshape(tf.slice(kernel, [0, 0, inputChannel, 0], [kh, kw, 1, cout]), [kh, kw, cout]), [2, 0, 1]));
+  const picked = tf.tidy(() =>
+    tf.transpose(tf.reshape(tf.slice(kernel, [0, 0, inputChannel, 0], [kh, kw, 1, cout]), [kh, kw, cout]), [2, 0, 1]),
+  );
   const values = picked.dataSync() as ArrayLike<number>;
   picked.dispose();
   let bound = 0;
-  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]!)) bound = Math.max(bound, Math.abs(values[i]!));
+  for (let i = 0; i < values.length; i++)
+    if (Number.isFinite(values[i]!)) bound = Math.max(bound, Math.abs(values[i]!));
   bound ||= 1;
-  const stack: Stack = { values, n: cout, height: kh, width: kw, channels: 1, integral: false, description: `filters [${kernel.shape.join(", ")}], input channel ${inputChannel}` };
-  return gridFigure(fn, stack, { titles: Array.from({ length: cout }, (_, i) => String(i)), ...rest }, { cmap: "rdbu", min: -bound, max: bound, normalize: "global" });
+  const stack: Stack = {
+    values,
+    n: cout,
+    height: kh,
+    width: kw,
+    channels: 1,
+    integral: false,
+    description: `filters [${kernel.shape.join(", ")}], input channel ${inputChannel}`,
+  };
+  return gridFigure(
+    fn,
+    stack,
+    { titles: Array.from({ length: cout }, (_, i) => String(i)), ...rest },
+    { cmap: "rdbu", min: -bound, max: bound, normalize: "global" },
+  );
 }
 
 /** Show a convolution layer's filters. */

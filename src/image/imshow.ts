@@ -8,7 +8,14 @@ import { checkKnownKeys } from "../options";
 import { colormapTable } from "./colormap";
 import { Figure } from "./figure";
 import { encodePng, svgToPng } from "./png";
-import { defaultScale, rasterize, rasterOptionNames, resolveRasterOptions, upscale, type RasterOptions } from "./raster";
+import {
+  defaultScale,
+  rasterize,
+  rasterOptionNames,
+  resolveRasterOptions,
+  upscale,
+  type RasterOptions,
+} from "./raster";
 import { escapeXml, svgDocument, type SvgText } from "./svg";
 
 /** Options of {@link imshow}. */
@@ -56,14 +63,34 @@ export function imageFigure(x: tf.Tensor, options: ImshowOptions = {}): Figure {
   if (colorbar) {
     const lut = colormapTable(o.cmap);
     const bar = new Uint8Array(256 * 4);
-    for (let i = 0; i < 256; i++) bar.set([lut[(255 - i) * 3]!, lut[(255 - i) * 3 + 1]!, lut[(255 - i) * 3 + 2]!, 255], i * 4);
+    for (let i = 0; i < 256; i++)
+      bar.set([lut[(255 - i) * 3]!, lut[(255 - i) * 3 + 1]!, lut[(255 - i) * 3 + 2]!, 255], i * 4);
     const bx = img.width + 14;
-    images.push({ png: encodePng({ width: 1, height: 256, data: bar }), x: bx, y: top, width: barWidth, height: img.height });
-    for (const [frac, value] of [[0, raster.max], [0.5, (raster.min + raster.max) / 2], [1, raster.min]] as const) {
-      texts.push({ x: bx + barWidth + 4, y: top + frac * img.height + 4 - (frac === 1 ? 4 : frac === 0 ? -4 : 0), text: tickLabel(value, raster.max - raster.min), size: 11, anchor: "start" });
+    images.push({
+      png: encodePng({ width: 1, height: 256, data: bar }),
+      x: bx,
+      y: top,
+      width: barWidth,
+      height: img.height,
+    });
+    for (const [frac, value] of [
+      [0, raster.max],
+      [0.5, (raster.min + raster.max) / 2],
+      [1, raster.min],
+    ] as const) {
+      texts.push({
+        x: bx + barWidth + 4,
+        y: top + frac * img.height + 4 - (frac === 1 ? 4 : frac === 0 ? -4 : 0),
+        text: tickLabel(value, raster.max - raster.min),
+        size: 11,
+        anchor: "start",
+      });
     }
   }
-  const svg = svgDocument(width, height, images, texts).replace("<svg ", `<svg aria-label="${escapeXml(description)}" `);
+  const svg = svgDocument(width, height, images, texts).replace(
+    "<svg ",
+    `<svg aria-label="${escapeXml(description)}" `,
+  );
   return new Figure(svgToPng(svg), width, height, description, svg);
 }
 

@@ -55,19 +55,27 @@ function finiteRange(values: ArrayLike<number>, stride = 1): [number, number] {
 }
 
 /** Check the shape of an image tensor: [h, w] or [h, w, 1 | 3 | 4]. */
-export function imageShape(fn: string, arg: string, x: tf.Tensor): { height: number; width: number; channels: 1 | 3 | 4 } {
+export function imageShape(
+  fn: string,
+  arg: string,
+  x: tf.Tensor,
+): { height: number; width: number; channels: 1 | 3 | 4 } {
   assertLiveTensor(fn, arg, x);
   const [h, w, c = 1] = x.shape;
   if ((x.rank !== 2 && x.rank !== 3) || ![1, 3, 4].includes(c) || !h || !w) {
-    throw new RangeError(`${fn}: ${arg} must have shape [height, width] or [height, width, 1 | 3 | 4], received [${x.shape.join(", ")}].`);
+    throw new RangeError(
+      `${fn}: ${arg} must have shape [height, width] or [height, width, 1 | 3 | 4], received [${x.shape.join(", ")}].`,
+    );
   }
-  if (x.dtype === "string" || x.dtype === "complex64") throw new TypeError(messages.badOption(fn, arg, x.dtype, "a numeric or bool tensor"));
+  if (x.dtype === "string" || x.dtype === "complex64")
+    throw new TypeError(messages.badOption(fn, arg, x.dtype, "a numeric or bool tensor"));
   return { height: h, width: w, channels: c as 1 | 3 | 4 };
 }
 
 function checkNumber(fn: string, name: string, v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(messages.badOption(fn, name, v, "a finite number"));
+  if (typeof v !== "number" || !Number.isFinite(v))
+    throw new TypeError(messages.badOption(fn, name, v, "a finite number"));
   return v;
 }
 
@@ -76,7 +84,8 @@ export function resolveRasterOptions(fn: string, options: RasterOptions, extra: 
   checkKnownKeys(fn, options, [...rasterOptionNames, ...extra]);
   const min = checkNumber(fn, "min", options.min);
   const max = checkNumber(fn, "max", options.max);
-  if (min !== undefined && max !== undefined && max <= min) throw new RangeError(`${fn}: option max (${max}) must be greater than min (${min}).`);
+  if (min !== undefined && max !== undefined && max <= min)
+    throw new RangeError(`${fn}: option max (${max}) must be greater than min (${min}).`);
   const cmap = options.cmap ?? "gray";
   colormapTable(cmap, fn);
   const scale = options.scale === undefined ? undefined : integer(fn, "scale", options.scale, 1, 64);
@@ -87,7 +96,14 @@ export function resolveRasterOptions(fn: string, options: RasterOptions, extra: 
 type Resolved = ReturnType<typeof resolveRasterOptions>;
 
 /** Pixels of `values` (row-major [h, w, c]) with the range and colours of `o`. */
-export function rasterizeValues(values: ArrayLike<number>, height: number, width: number, channels: 1 | 3 | 4, integral: boolean, o: Resolved): Raster {
+export function rasterizeValues(
+  values: ArrayLike<number>,
+  height: number,
+  width: number,
+  channels: 1 | 3 | 4,
+  integral: boolean,
+  o: Resolved,
+): Raster {
   const data = new Uint8Array(width * height * 4);
   if (channels === 1) {
     const [lo0, hi0] = finiteRange(values);
@@ -131,7 +147,7 @@ export function rasterizeValues(values: ArrayLike<number>, height: number, width
 /** Rasterize an image tensor. Reads its values once; creates no tensors. */
 export function rasterize(fn: string, x: tf.Tensor, o: Resolved): Raster {
   const { height, width, channels } = imageShape(fn, "x", x);
-  return rasterizeValues(x.dataSync() as ArrayLike<number>, height, width, channels, x.dtype !== "float32", o);
+  return rasterizeValues(x.dataSync(), height, width, channels, x.dtype !== "float32", o);
 }
 
 /** Nearest-neighbour upscaling by a whole factor. */

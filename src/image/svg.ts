@@ -30,7 +30,9 @@ export function svgDocument(width: number, height: number, images: SvgImage[], t
   ];
   for (const im of images) {
     const href = `data:image/png;base64,${Buffer.from(im.png).toString("base64")}`;
-    parts.push(`<image x="${im.x}" y="${im.y}" width="${im.width}" height="${im.height}" image-rendering="optimizeSpeed" style="image-rendering:pixelated" preserveAspectRatio="none" xlink:href="${href}" href="${href}"/>`);
+    parts.push(
+      `<image x="${im.x}" y="${im.y}" width="${im.width}" height="${im.height}" image-rendering="optimizeSpeed" style="image-rendering:pixelated" preserveAspectRatio="none" xlink:href="${href}" href="${href}"/>`,
+    );
   }
   for (const t of texts) {
     parts.push(

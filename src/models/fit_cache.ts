@@ -20,7 +20,12 @@ import { randomState, setRandomState } from "../seed";
 
 type FitArgs = tf.ModelFitArgs & Record<string, unknown>;
 type NamedTensor = { name: string; tensor: tf.Tensor };
-type Fit = (this: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args?: FitArgs) => Promise<tf.History>;
+type Fit = (
+  this: tf.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  y: tf.Tensor | tf.Tensor[],
+  args?: FitArgs,
+) => Promise<tf.History>;
 
 /** The folder of the cache, or null when it is off. */
 export function fitCacheDir(): string | null {
@@ -54,20 +59,46 @@ function hashTensors(h: ReturnType<typeof createHash>, list: tf.Tensor[]): void 
 
 /** The fit arguments that decide the result, as JSON (callbacks and tensors are left out; tensors are hashed apart). */
 function argsJson(args: FitArgs): string {
-  const { callbacks: _callbacks, validationData: _validationData, verbose: _verbose, yieldEvery: _yieldEvery, ...rest } = args;
+  const {
+    callbacks: _callbacks,
+    validationData: _validationData,
+    verbose: _verbose,
+    yieldEvery: _yieldEvery,
+    ...rest
+  } = args;
   return JSON.stringify(rest, Object.keys(rest).sort());
 }
 
-async function fitKey(model: tf.LayersModel, x: tf.Tensor | tf.Tensor[], y: tf.Tensor | tf.Tensor[], args: FitArgs): Promise<string> {
+async function fitKey(
+  model: tf.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  y: tf.Tensor | tf.Tensor[],
+  args: FitArgs,
+): Promise<string> {
   const h = createHash("sha256");
   h.update(`deepdeck-fit-1|${tf.version_core}|${tf.getBackend()}|`);
   // Layer names change with every model built in a session (dense_Dense1, dense_Dense4, ...): they are not part of the key.
-  h.update(JSON.stringify(model.layers.map((l) => ({ cls: l.getClassName(), config: { ...l.getConfig(), name: undefined } }))));
+  h.update(
+    JSON.stringify(model.layers.map((l) => ({ cls: l.getClassName(), config: { ...l.getConfig(), name: undefined } }))),
+  );
   const m = model as unknown as { loss: unknown; metricsNames?: string[] };
-  h.update(JSON.stringify({ loss: m.loss, metrics: m.metricsNames, optimizer: model.optimizer?.getClassName(), config: model.optimizer?.getConfig() }));
-  hashTensors(h, model.weights.map((w) => w.read()));
+  h.update(
+    JSON.stringify({
+      loss: m.loss,
+      metrics: m.metricsNames,
+      optimizer: model.optimizer?.getClassName(),
+      config: model.optimizer?.getConfig(),
+    }),
+  );
+  hashTensors(
+    h,
+    model.weights.map((w) => w.read()),
+  );
   const state = await model.optimizer.getWeights();
-  hashTensors(h, state.map((w) => w.tensor));
+  hashTensors(
+    h,
+    state.map((w) => w.tensor),
+  );
   disposeCopies(state);
   hashTensors(h, tensors(x));
   hashTensors(h, tensors(y));
@@ -83,7 +114,13 @@ function disposeCopies(state: NamedTensor[]): void {
   for (const w of state) if (!(w.tensor instanceof tf.Variable)) w.tensor.dispose();
 }
 
-function writeEntry(dir: string, model: tf.LayersModel, optimizerWeights: NamedTensor[], history: tf.History, seconds: number): void {
+function writeEntry(
+  dir: string,
+  model: tf.LayersModel,
+  optimizerWeights: NamedTensor[],
+  history: tf.History,
+  seconds: number,
+): void {
   const weights = model.weights.map((w) => w.read());
   const all = [...weights, ...optimizerWeights.map((w) => w.tensor)];
   const bytes = all.map((t) => {
@@ -94,7 +131,11 @@ function writeEntry(dir: string, model: tf.LayersModel, optimizerWeights: NamedT
     version: 1,
     weights: weights.map((t) => ({ shape: t.shape, dtype: t.dtype })),
     optimizer: optimizerWeights.map((w) => ({ name: w.name, shape: w.tensor.shape, dtype: w.tensor.dtype })),
-    history: { epoch: history.epoch, history: history.history as Record<string, number[]>, params: history.params as Record<string, unknown> },
+    history: {
+      epoch: history.epoch,
+      history: history.history as Record<string, number[]>,
+      params: history.params,
+    },
     trainedSeconds: seconds,
     randomStateAfter: randomState(),
   };
@@ -152,11 +193,17 @@ async function replay(model: tf.LayersModel, callbacks: unknown, stored: Stored)
   for (const cb of list) await cb.onTrainEnd?.({});
 }
 
-async function restore(model: tf.LayersModel, stored: Stored, values: tf.Tensor[], callbacks: unknown): Promise<tf.History> {
+async function restore(
+  model: tf.LayersModel,
+  stored: Stored,
+  values: tf.Tensor[],
+  callbacks: unknown,
+): Promise<tf.History> {
   const n = stored.weights.length;
   try {
     model.setWeights(values.slice(0, n));
-    if (stored.optimizer.length > 0) await model.optimizer.setWeights(stored.optimizer.map((w, i) => ({ name: w.name, tensor: values[n + i]! })));
+    if (stored.optimizer.length > 0)
+      await model.optimizer.setWeights(stored.optimizer.map((w, i) => ({ name: w.name, tensor: values[n + i]! })));
   } finally {
     tf.dispose(values);
   }
@@ -167,7 +214,8 @@ async function restore(model: tf.LayersModel, stored: Stored, values: tf.Tensor[
   (model as unknown as { history: tf.History }).history = history;
   // Leave the generator where training left it, so what follows (the next model's initial weights) is
   // the same as after a real run.
-  if (stored.randomStateAfter !== null && stored.randomStateAfter !== undefined) setRandomState(stored.randomStateAfter);
+  if (stored.randomStateAfter !== null && stored.randomStateAfter !== undefined)
+    setRandomState(stored.randomStateAfter);
   await replay(model, callbacks, stored);
   return history;
 }
@@ -180,7 +228,7 @@ export function installFitCache(): void {
   installed = true;
   const proto = tf.LayersModel.prototype as unknown as { fit: Fit };
   const fit = proto.fit;
-  proto.fit = async function (this: tf.LayersModel, x, y, args: FitArgs = {} as FitArgs) {
+  proto.fit = async function (this: tf.LayersModel, x, y, args: FitArgs = {}) {
     const root = fitCacheDir();
     if (!root || !this.optimizer) return fit.call(this, x, y, args);
     const key = await fitKey(this, x, y, args);
@@ -188,7 +236,10 @@ export function installFitCache(): void {
     const entry = existsSync(dir) ? readEntry(dir) : null;
     if (entry) {
       const history = await restore(this, entry.stored, entry.values, args.callbacks);
-      appendFileSync(join(root, "log.txt"), `${new Date().toISOString()} restored ${key} (${entry.stored.history.epoch.length} epochs, trained in ${entry.stored.trainedSeconds.toFixed(0)} s)\n`);
+      appendFileSync(
+        join(root, "log.txt"),
+        `${new Date().toISOString()} restored ${key} (${entry.stored.history.epoch.length} epochs, trained in ${entry.stored.trainedSeconds.toFixed(0)} s)\n`,
+      );
       return history;
     }
     const t0 = Date.now();
@@ -201,7 +252,10 @@ export function installFitCache(): void {
     } finally {
       disposeCopies(state);
     }
-    appendFileSync(join(root, "log.txt"), `${new Date().toISOString()} trained ${key} (${history.epoch.length} epochs in ${seconds.toFixed(0)} s)\n`);
+    appendFileSync(
+      join(root, "log.txt"),
+      `${new Date().toISOString()} trained ${key} (${history.epoch.length} epochs in ${seconds.toFixed(0)} s)\n`,
+    );
     return history;
   };
 }

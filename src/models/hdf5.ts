@@ -24,11 +24,13 @@ export function stringsAttr(node: { attrs: Record<string, { value: unknown }> },
   const attr = node.attrs[name];
   if (!attr) return null;
   const v = attr.value;
-  const one = (x: unknown): string => (x instanceof Uint8Array ? new TextDecoder().decode(x).replace(/\0+$/, "") : String(x));
+  const one = (x: unknown): string =>
+    x instanceof Uint8Array ? new TextDecoder().decode(x).replace(/\0+$/, "") : String(x);
   // An empty string array comes back from h5wasm as [""]; Keras writes one for layers without weights.
   if (Array.isArray(v)) return v.map(one).filter((x) => x !== "");
   if (v === null || v === undefined) return [];
-  if (ArrayBuffer.isView(v) && !(v instanceof Uint8Array && v.length > 0)) return Array.from(v as unknown as ArrayLike<number>, String);
+  if (ArrayBuffer.isView(v) && !(v instanceof Uint8Array && v.length > 0))
+    return Array.from(v as unknown as ArrayLike<number>, String);
   return [one(v)];
 }
 

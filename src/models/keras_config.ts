@@ -11,7 +11,18 @@ type Obj = { [k: string]: Json };
 const isObj = (v: Json | undefined): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** Layer classes whose Keras configs deepdeck is tested to load. */
-export const supportedLayers = ["InputLayer", "Dense", "Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dropout", "BatchNormalization", "Activation", "Reshape"] as const;
+export const supportedLayers = [
+  "InputLayer",
+  "Dense",
+  "Conv2D",
+  "MaxPooling2D",
+  "AveragePooling2D",
+  "Flatten",
+  "Dropout",
+  "BatchNormalization",
+  "Activation",
+  "Reshape",
+] as const;
 
 /** Keras 3 wraps serialized objects as {module, class_name, config, registered_name}; Keras 2 as {class_name, config}. */
 function unwrap(v: Json): Json {
@@ -23,7 +34,14 @@ function unwrap(v: Json): Json {
   }
   const out: Obj = {};
   for (const [k, val] of Object.entries(v)) {
-    if (k === "module" || k === "registered_name" || k === "build_config" || k === "compile_config" || k === "shared_object_id") continue;
+    if (
+      k === "module" ||
+      k === "registered_name" ||
+      k === "build_config" ||
+      k === "compile_config" ||
+      k === "shared_object_id"
+    )
+      continue;
     out[k] = unwrap(val);
   }
   return out;
@@ -36,8 +54,13 @@ function convertInboundNode(node: Json): Json {
   const history: Json[] = [];
   const collect = (a: Json) => {
     if (Array.isArray(a)) a.forEach(collect);
-    else if (isObj(a) && a["class_name"] === "__keras_tensor__" && isObj(a["config"]) && Array.isArray(a["config"]["keras_history"])) {
-      const [layer, nodeIndex, tensorIndex] = a["config"]["keras_history"] as Json[];
+    else if (
+      isObj(a) &&
+      a["class_name"] === "__keras_tensor__" &&
+      isObj(a["config"]) &&
+      Array.isArray(a["config"]["keras_history"])
+    ) {
+      const [layer, nodeIndex, tensorIndex] = a["config"]["keras_history"];
       history.push([layer as Json, nodeIndex as Json, tensorIndex as Json, {}]);
     }
   };
@@ -49,7 +72,9 @@ function convertLayer(layer: Obj, index: number, model: string, original?: Obj):
   const className = String(layer["class_name"]);
   if (!tf.serialization.SerializationMap.getMap().classNameMap[className]) {
     const name = isObj(layer["config"]) ? layer["config"]["name"] : `#${index}`;
-    throw new Error(`loadKeras: layer ${JSON.stringify(name)} of ${model} is a ${className}, which TensorFlow.js cannot build (supported here: ${supportedLayers.join(", ")}, and the other core Keras layers tfjs implements).`);
+    throw new Error(
+      `loadKeras: layer ${JSON.stringify(name)} of ${model} is a ${className}, which TensorFlow.js cannot build (supported here: ${supportedLayers.join(", ")}, and the other core Keras layers tfjs implements).`,
+    );
   }
   const config = isObj(layer["config"]) ? { ...layer["config"] } : {};
   if ("batch_shape" in config && !("batch_input_shape" in config)) {
@@ -57,10 +82,19 @@ function convertLayer(layer: Obj, index: number, model: string, original?: Obj):
     delete config["batch_shape"];
   }
   const build = original && isObj(original["build_config"]) ? original["build_config"]["input_shape"] : undefined;
-  if (index === 0 && className !== "InputLayer" && !("batch_input_shape" in config) && Array.isArray(build)) config["batch_input_shape"] = build;
-  if (className === "BatchNormalization" && Array.isArray(config["axis"]) && config["axis"].length === 1) config["axis"] = config["axis"][0]!;
-  if (isObj(config["kernel_initializer"]) && isObj(config["kernel_initializer"]["config"]) && config["kernel_initializer"]["config"]["distribution"] === "untruncated_normal") {
-    config["kernel_initializer"] = { ...config["kernel_initializer"], config: { ...config["kernel_initializer"]["config"], distribution: "normal" } };
+  if (index === 0 && className !== "InputLayer" && !("batch_input_shape" in config) && Array.isArray(build))
+    config["batch_input_shape"] = build;
+  if (className === "BatchNormalization" && Array.isArray(config["axis"]) && config["axis"].length === 1)
+    config["axis"] = config["axis"][0]!;
+  if (
+    isObj(config["kernel_initializer"]) &&
+    isObj(config["kernel_initializer"]["config"]) &&
+    config["kernel_initializer"]["config"]["distribution"] === "untruncated_normal"
+  ) {
+    config["kernel_initializer"] = {
+      ...config["kernel_initializer"],
+      config: { ...config["kernel_initializer"]["config"], distribution: "normal" },
+    };
   }
   const out: Obj = { class_name: className, config };
   if (Array.isArray(layer["inbound_nodes"])) out["inbound_nodes"] = layer["inbound_nodes"].map(convertInboundNode);
@@ -76,22 +110,33 @@ function listOfRefs(v: Json | undefined): Json {
 
 /** A Keras model config (the JSON of `model_config` or `config.json`) in the form tfjs deserializes. */
 export function normaliseKerasConfig(raw: Json): Obj {
-  if (!isObj(raw) || typeof raw["class_name"] !== "string") throw new Error("loadKeras: the model config has no class_name; it is not a Keras model config.");
+  if (!isObj(raw) || typeof raw["class_name"] !== "string")
+    throw new Error("loadKeras: the model config has no class_name; it is not a Keras model config.");
   const className = raw["class_name"];
   if (className !== "Sequential" && className !== "Functional" && className !== "Model") {
-    throw new Error(`loadKeras: the model is a ${className}; only Sequential and Functional models can be rebuilt (subclassed models have no config).`);
+    throw new Error(
+      `loadKeras: the model is a ${className}; only Sequential and Functional models can be rebuilt (subclassed models have no config).`,
+    );
   }
   const rawConfig = isObj(raw["config"]) ? raw["config"] : {};
   const cfg = unwrap(rawConfig) as Obj;
   const name = String(cfg["name"] ?? className);
   const rawLayers = (Array.isArray(rawConfig["layers"]) ? rawConfig["layers"] : []) as Obj[];
-  const layers = (Array.isArray(cfg["layers"]) ? cfg["layers"] : []).map((l, i) => convertLayer(l as Obj, i, name, rawLayers[i]));
+  const layers = (Array.isArray(cfg["layers"]) ? cfg["layers"] : []).map((l, i) =>
+    convertLayer(l as Obj, i, name, rawLayers[i]),
+  );
   const config: Obj = { ...cfg, name, layers };
   if (className !== "Sequential") {
     config["input_layers"] = listOfRefs(cfg["input_layers"]);
     config["output_layers"] = listOfRefs(cfg["output_layers"]);
-  } else if (layers.length > 0 && layers[0]!["class_name"] !== "InputLayer" && !isObj(layers[0]!["config"]) === false && !("batch_input_shape" in (layers[0]!["config"] as Obj)) && Array.isArray(cfg["build_input_shape"])) {
-    (layers[0]!["config"] as Obj)["batch_input_shape"] = cfg["build_input_shape"];
+  } else if (
+    layers.length > 0 &&
+    layers[0]!["class_name"] !== "InputLayer" &&
+    !!isObj(layers[0]!["config"]) &&
+    !("batch_input_shape" in layers[0]!["config"]) &&
+    Array.isArray(cfg["build_input_shape"])
+  ) {
+    layers[0]!["config"]["batch_input_shape"] = cfg["build_input_shape"];
   }
   return { class_name: className === "Sequential" ? "Sequential" : "Model", config };
 }

@@ -37,9 +37,15 @@ function isDataset(v: unknown): v is H5Dataset {
 
 function toTensor(ds: H5Dataset, what: string): tf.Tensor {
   const value = ds.value as unknown;
-  const shape = (ds.shape ?? []) as number[];
+  const shape = ds.shape ?? [];
   if (value instanceof Float32Array) return tf.tensor(value, shape, "float32");
-  if (value instanceof Float64Array || value instanceof Int32Array || value instanceof Uint8Array || value instanceof Int16Array) return tf.tensor(Float32Array.from(value as ArrayLike<number>), shape, "float32");
+  if (
+    value instanceof Float64Array ||
+    value instanceof Int32Array ||
+    value instanceof Uint8Array ||
+    value instanceof Int16Array
+  )
+    return tf.tensor(Float32Array.from(value as ArrayLike<number>), shape, "float32");
   if (typeof value === "number") return tf.scalar(value);
   throw new Error(`${fn}: weight ${what} has a type deepdeck cannot read (${ds.dtype}).`);
 }
@@ -56,11 +62,15 @@ function findWeight(group: Node, name: string): H5Dataset | null {
 function assign(layer: tf.layers.Layer, values: tf.Tensor[], where: string): void {
   const expected = layer.weights;
   if (expected.length !== values.length) {
-    throw new Error(`${fn}: layer ${JSON.stringify(layer.name)} (${layer.getClassName()}) has ${expected.length} weights but ${where} holds ${values.length}.`);
+    throw new Error(
+      `${fn}: layer ${JSON.stringify(layer.name)} (${layer.getClassName()}) has ${expected.length} weights but ${where} holds ${values.length}.`,
+    );
   }
   expected.forEach((w, i) => {
     if (w.shape.join(",") !== values[i]!.shape.join(",")) {
-      throw new Error(`${fn}: weight ${w.name} of layer ${JSON.stringify(layer.name)} has shape [${w.shape.join(", ")}] but ${where} holds [${values[i]!.shape.join(", ")}].`);
+      throw new Error(
+        `${fn}: weight ${w.name} of layer ${JSON.stringify(layer.name)} has shape [${w.shape.join(", ")}] but ${where} holds [${values[i]!.shape.join(", ")}].`,
+      );
     }
   });
   layer.setWeights(values);
@@ -82,7 +92,9 @@ function loadH5Weights(model: tf.LayersModel, root: Node): void {
   const targets = weighted(model);
   const matchByName = withWeights.every((s) => byName.has(s.name));
   if (!matchByName && withWeights.length !== targets.length) {
-    throw new Error(`${fn}: the file has weights for ${withWeights.length} layers (${withWeights.map((s) => s.name).join(", ")}) but the model has ${targets.length} layers with weights, and their names differ.`);
+    throw new Error(
+      `${fn}: the file has weights for ${withWeights.length} layers (${withWeights.map((s) => s.name).join(", ")}) but the model has ${targets.length} layers with weights, and their names differ.`,
+    );
   }
   const disposables: tf.Tensor[] = [];
   try {
@@ -90,7 +102,10 @@ function loadH5Weights(model: tf.LayersModel, root: Node): void {
       const layer = matchByName ? byName.get(s.name)! : targets[i]!;
       const values = s.weightNames.map((w) => {
         const ds = findWeight(s.group!, w);
-        if (!ds) throw new Error(`${fn}: weight ${JSON.stringify(w)} of layer ${JSON.stringify(s.name)} is listed in weight_names but not stored in the file.`);
+        if (!ds)
+          throw new Error(
+            `${fn}: weight ${JSON.stringify(w)} of layer ${JSON.stringify(s.name)} is listed in weight_names but not stored in the file.`,
+          );
         const t = toTensor(ds, `${s.name}/${w}`);
         disposables.push(t);
         return t;
@@ -114,10 +129,10 @@ function naturalOrder(a: string, b: string): number {
 function loadKeras3Weights(model: tf.LayersModel, file: Node): void {
   const container = (child(file, "layers") ?? child(file, "_layer_checkpoint_dependencies")) as Node | null;
   if (!container) throw new Error(`${fn}: model.weights.h5 has no "layers" group; it is not a Keras 3 weights file.`);
-  const groups = (container.keys() as string[]).map((key) => {
+  const groups = container.keys().map((key) => {
     const g = container.get(key) as Node;
     const vars = child(g, "vars") as Node | null;
-    const count = vars ? (vars.keys() as string[]).length : 0;
+    const count = vars ? vars.keys().length : 0;
     return { key, group: g, vars, count, storedName: stringAttr(g, "name") };
   });
   const unused = new Set(groups.filter((g) => g.count > 0));
@@ -126,8 +141,12 @@ function loadKeras3Weights(model: tf.LayersModel, file: Node): void {
   const disposables: tf.Tensor[] = [];
   try {
     targets.forEach((layer, i) => {
-      const hit = [...unused].find((g) => g.key === layer.name) ?? [...unused].find((g) => g.storedName === layer.name) ?? ordered.filter((g) => unused.has(g))[0];
-      if (!hit || !unused.has(hit)) throw new Error(`${fn}: no weights in the file for layer ${JSON.stringify(layer.name)} (#${i}).`);
+      const hit =
+        [...unused].find((g) => g.key === layer.name) ??
+        [...unused].find((g) => g.storedName === layer.name) ??
+        ordered.filter((g) => unused.has(g))[0];
+      if (!hit || !unused.has(hit))
+        throw new Error(`${fn}: no weights in the file for layer ${JSON.stringify(layer.name)} (#${i}).`);
       unused.delete(hit);
       const values = Array.from({ length: hit.count }, (_, k) => {
         const ds = child(hit.vars!, String(k));
@@ -157,41 +176,68 @@ const lossNames: Record<string, string> = {
 export function compileFromTrainingConfig(model: tf.LayersModel, config: Record<string, unknown>): boolean {
   const opt = config["optimizer_config"] as { class_name?: string; config?: Record<string, unknown> } | undefined;
   const lossRaw = config["loss"];
-  const loss = typeof lossRaw === "string" ? lossNames[lossRaw] ?? lossRaw : undefined;
+  const loss = typeof lossRaw === "string" ? (lossNames[lossRaw] ?? lossRaw) : undefined;
   if (!opt?.class_name || !loss) return false;
   const c = opt.config ?? {};
   const lr = Number(c["learning_rate"] ?? c["lr"] ?? NaN);
   const rate = Number.isFinite(lr) ? lr : undefined;
   const name = opt.class_name.toLowerCase();
   let optimizer: tf.Optimizer;
-  if (name === "adam") optimizer = tf.train.adam(rate ?? 0.001, Number(c["beta_1"] ?? 0.9), Number(c["beta_2"] ?? 0.999), Number(c["epsilon"] ?? 1e-7));
-  else if (name === "sgd") optimizer = Number(c["momentum"] ?? 0) > 0 ? tf.train.momentum(rate ?? 0.01, Number(c["momentum"])) : tf.train.sgd(rate ?? 0.01);
-  else if (name === "rmsprop") optimizer = tf.train.rmsprop(rate ?? 0.001, Number(c["rho"] ?? 0.9), Number(c["momentum"] ?? 0), Number(c["epsilon"] ?? 1e-7));
+  if (name === "adam")
+    optimizer = tf.train.adam(
+      rate ?? 0.001,
+      Number(c["beta_1"] ?? 0.9),
+      Number(c["beta_2"] ?? 0.999),
+      Number(c["epsilon"] ?? 1e-7),
+    );
+  else if (name === "sgd")
+    optimizer =
+      Number(c["momentum"] ?? 0) > 0
+        ? tf.train.momentum(rate ?? 0.01, Number(c["momentum"]))
+        : tf.train.sgd(rate ?? 0.01);
+  else if (name === "rmsprop")
+    optimizer = tf.train.rmsprop(
+      rate ?? 0.001,
+      Number(c["rho"] ?? 0.9),
+      Number(c["momentum"] ?? 0),
+      Number(c["epsilon"] ?? 1e-7),
+    );
   else return false;
   const metricsRaw = config["metrics"];
-  const metrics = (Array.isArray(metricsRaw) ? metricsRaw.flat() : []).map((m) => (typeof m === "string" ? (m === "acc" ? "accuracy" : m) : (m as { config?: { name?: string } })?.config?.name ?? "")).filter((m) => m === "accuracy");
+  const metrics = (Array.isArray(metricsRaw) ? metricsRaw.flat() : [])
+    .map((m) =>
+      typeof m === "string"
+        ? m === "acc"
+          ? "accuracy"
+          : m
+        : ((m as { config?: { name?: string } })?.config?.name ?? ""),
+    )
+    .filter((m) => m === "accuracy");
   model.compile({ optimizer, loss, metrics });
   return true;
 }
 
 function buildModel(config: unknown): Promise<tf.LayersModel> {
   const topology = normaliseKerasConfig(config as never);
-  return tf.models.modelFromJSON({ modelTopology: topology } as never);
+  return tf.models.modelFromJSON({ modelTopology: topology });
 }
 
 async function loadH5(path: string, options: LoadKerasOptions): Promise<tf.LayersModel> {
   const H5 = await h5();
   const file = new H5.File(path, "r");
   try {
-    const modelConfig = stringAttr(file as unknown as Node, "model_config");
+    const modelConfig = stringAttr(file, "model_config");
     let model = options.model;
     if (!model) {
-      if (!modelConfig) throw new Error(`${fn}: ${path} holds only weights (no model_config); build the model and pass it: dd.loadKeras(path, { model }).`);
+      if (!modelConfig)
+        throw new Error(
+          `${fn}: ${path} holds only weights (no model_config); build the model and pass it: dd.loadKeras(path, { model }).`,
+        );
       model = await buildModel(JSON.parse(modelConfig));
     }
-    const weightsRoot = (child(file as unknown as Node, "model_weights") as Node | null) ?? (file as unknown as Node);
+    const weightsRoot = (child(file, "model_weights") as Node | null) ?? file;
     loadH5Weights(model, weightsRoot);
-    const training = stringAttr(file as unknown as Node, "training_config");
+    const training = stringAttr(file, "training_config");
     if (!options.model && options.compile !== false && training) compileFromTrainingConfig(model, JSON.parse(training));
     return model;
   } finally {
@@ -207,7 +253,8 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
     throw new Error(`${fn}: ${path} is not a valid .keras (zip) file: ${(e as Error).message}`);
   }
   const weights = entries["model.weights.h5"];
-  if (!weights) throw new Error(`${fn}: ${path} has no model.weights.h5; files in it: ${Object.keys(entries).join(", ")}.`);
+  if (!weights)
+    throw new Error(`${fn}: ${path} has no model.weights.h5; files in it: ${Object.keys(entries).join(", ")}.`);
   let model = options.model;
   let config: Record<string, unknown> | undefined;
   if (!model) {
@@ -224,7 +271,7 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
     const H5 = await h5();
     const f = new H5.File(file, "r");
     try {
-      loadKeras3Weights(model, f as unknown as Node);
+      loadKeras3Weights(model, f);
     } finally {
       f.close();
     }
@@ -233,7 +280,8 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
   }
   const compileConfig = config?.["compile_config"] as Record<string, unknown> | undefined;
   if (compileConfig && options.compile !== false) {
-    const optimizer = compileConfig["optimizer"] as { class_name?: string; config?: Record<string, unknown> } | undefined;
+    const optimizer = compileConfig["optimizer"] as
+      { class_name?: string; config?: Record<string, unknown> } | undefined;
     compileFromTrainingConfig(model, { ...compileConfig, optimizer_config: optimizer });
   }
   return model;
@@ -246,14 +294,17 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
  * @example const model = await dd.loadKeras("mnist_model.h5");
  */
 export async function loadKeras(path: string, options: LoadKerasOptions = {}): Promise<tf.LayersModel> {
-  if (typeof path !== "string" || path === "") throw new TypeError(`${fn}: path must be a file path, received ${describe(path)}.`);
+  if (typeof path !== "string" || path === "")
+    throw new TypeError(`${fn}: path must be a file path, received ${describe(path)}.`);
   if (!existsSync(path)) throw new Error(`${fn}: ${path} does not exist.`);
-  if (options.model !== undefined && !(options.model instanceof tf.LayersModel)) throw new TypeError(`${fn}: option model must be a tf.LayersModel, received ${describe(options.model)}.`);
+  if (options.model !== undefined && !(options.model instanceof tf.LayersModel))
+    throw new TypeError(`${fn}: option model must be a tf.LayersModel, received ${describe(options.model)}.`);
   const lower = path.toLowerCase();
   if (lower.endsWith(".keras")) return loadKerasZip(path, options);
   if (lower.endsWith(".h5") || lower.endsWith(".hdf5") || lower.endsWith(".weights.h5")) {
     const head = readFileSync(path).subarray(0, 8);
-    if (!(head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46)) throw new Error(`${fn}: ${path} is not an HDF5 file (no \\x89HDF signature).`);
+    if (!(head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46))
+      throw new Error(`${fn}: ${path} is not an HDF5 file (no \\x89HDF signature).`);
     return loadH5(path, options);
   }
   throw new Error(`${fn}: ${path} should end in .h5, .hdf5 or .keras.`);

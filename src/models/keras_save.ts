@@ -23,14 +23,23 @@ function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
   const opt = model.optimizer as tf.Optimizer & { getConfig(): Record<string, unknown> };
   const cfg = opt.getConfig();
   const className = opt.getClassName();
-  const name = className === "AdamOptimizer" ? "Adam" : className === "SGDOptimizer" ? "SGD" : className === "MomentumOptimizer" ? "SGD" : className === "RMSPropOptimizer" ? "RMSprop" : className.replace(/Optimizer$/, "");
+  const name =
+    className === "AdamOptimizer"
+      ? "Adam"
+      : className === "SGDOptimizer"
+        ? "SGD"
+        : className === "MomentumOptimizer"
+          ? "SGD"
+          : className === "RMSPropOptimizer"
+            ? "RMSprop"
+            : className.replace(/Optimizer$/, "");
   const config: Record<string, unknown> = { name, learning_rate: cfg["learningRate"] };
   if (name === "Adam") Object.assign(config, { beta_1: cfg["beta1"], beta_2: cfg["beta2"], epsilon: cfg["epsilon"] });
   if (className === "MomentumOptimizer") config["momentum"] = cfg["momentum"];
   const loss = (model as unknown as { loss: unknown }).loss;
   const metrics = (model as unknown as { metricsNames: string[] }).metricsNames?.filter((m) => m !== "loss") ?? [];
   return {
-    loss: typeof loss === "string" ? lossKeras[loss] ?? loss : null,
+    loss: typeof loss === "string" ? (lossKeras[loss] ?? loss) : null,
     metrics: metrics.map((m) => (m === "acc" ? "accuracy" : m)),
     weighted_metrics: null,
     loss_weights: null,
@@ -45,8 +54,10 @@ function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
  */
 export async function saveKeras(model: tf.LayersModel, path: string): Promise<void> {
   const fn = "saveKeras";
-  if (!(model instanceof tf.LayersModel)) throw new TypeError(`${fn}: model must be a tf.LayersModel, received ${describe(model)}.`);
-  if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path)) throw new TypeError(`${fn}: path must end in .h5 or .hdf5, received ${describe(path)}.`);
+  if (!(model instanceof tf.LayersModel))
+    throw new TypeError(`${fn}: model must be a tf.LayersModel, received ${describe(model)}.`);
+  if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path))
+    throw new TypeError(`${fn}: path must end in .h5 or .hdf5, received ${describe(path)}.`);
   const H5 = await h5();
   const tmp = `${path}.${process.pid}.tmp`;
   const file = new H5.File(tmp, "w");
@@ -58,7 +69,10 @@ export async function saveKeras(model: tf.LayersModel, path: string): Promise<vo
     const training = trainingConfig(model);
     if (training) file.create_attribute("training_config", JSON.stringify(training));
     const weights = file.create_group("model_weights");
-    weights.create_attribute("layer_names", model.layers.map((l) => l.name));
+    weights.create_attribute(
+      "layer_names",
+      model.layers.map((l) => l.name),
+    );
     weights.create_attribute("backend", "tensorflow");
     weights.create_attribute("keras_version", "2.15.0");
     for (const layer of model.layers) {

@@ -83,7 +83,8 @@ export function fileSaveHandler(dir: string, written: (info: SavedModelInfo) => 
 export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelArtifacts {
   const file = join(dir, "model.json");
   if (!existsSync(dir)) throw new Error(`${fn}: ${dir} does not exist.`);
-  if (!existsSync(file)) throw new Error(`${fn}: ${dir} has no model.json; is it a folder written by dd.saveModel or tfjs's model.save?`);
+  if (!existsSync(file))
+    throw new Error(`${fn}: ${dir} has no model.json; is it a folder written by dd.saveModel or tfjs's model.save?`);
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
@@ -105,8 +106,17 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
   }
   const total = buffers.reduce((s, b) => s + b.byteLength, 0);
   const bytesPerValue: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
-  const expected = specs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * (w.quantization ? bytesPerValue[w.quantization.dtype] ?? 4 : bytesPerValue[w.dtype] ?? 4), 0);
-  if (total !== expected) throw new Error(`${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`);
+  const expected = specs.reduce(
+    (s, w) =>
+      s +
+      w.shape.reduce((a, b) => a * b, 1) *
+        (w.quantization ? (bytesPerValue[w.quantization.dtype] ?? 4) : (bytesPerValue[w.dtype] ?? 4)),
+    0,
+  );
+  if (total !== expected)
+    throw new Error(
+      `${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`,
+    );
   const weightData = new Uint8Array(total);
   let offset = 0;
   for (const b of buffers) {
@@ -130,12 +140,24 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
  *
  * @example await dd.saveModel(model, "mnist_model")
  */
-export async function saveModel(model: tf.LayersModel, dir: string, options: SaveModelOptions = {}): Promise<SavedModelInfo> {
-  if (!(model instanceof tf.LayersModel)) throw new TypeError(`saveModel: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`);
-  if (typeof dir !== "string" || dir === "") throw new TypeError(`saveModel: dir must be a folder path, received ${describe(dir)}.`);
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(`saveModel: ${dir} is a file; give a folder path.`);
+export async function saveModel(
+  model: tf.LayersModel,
+  dir: string,
+  options: SaveModelOptions = {},
+): Promise<SavedModelInfo> {
+  if (!(model instanceof tf.LayersModel))
+    throw new TypeError(
+      `saveModel: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`,
+    );
+  if (typeof dir !== "string" || dir === "")
+    throw new TypeError(`saveModel: dir must be a folder path, received ${describe(dir)}.`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new Error(`saveModel: ${dir} is a file; give a folder path.`);
   let info: SavedModelInfo | undefined;
-  await model.save(fileSaveHandler(dir, (i) => (info = i)), { includeOptimizer: options.includeOptimizer ?? model.optimizer != null });
+  await model.save(
+    fileSaveHandler(dir, (i) => (info = i)),
+    { includeOptimizer: options.includeOptimizer ?? model.optimizer != null },
+  );
   return info!;
 }
 
@@ -144,7 +166,8 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
  * was saved compiled, with its optimizer state when saved.
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  if (typeof dir !== "string" || dir === "") throw new TypeError(`loadModel: dir must be a folder path, received ${describe(dir)}.`);
+  if (typeof dir !== "string" || dir === "")
+    throw new TypeError(`loadModel: dir must be a folder path, received ${describe(dir)}.`);
   const artifacts = readModelArtifacts(dir);
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));

@@ -26,7 +26,10 @@ interface Handler {
 export function patchTslabHandler(jupyterModule: { JupyterHandlerImpl: { prototype: HandlerPrototype } }): void {
   const proto = jupyterModule.JupyterHandlerImpl.prototype;
   if (proto.__deepdeckPatched) return;
-  if (typeof proto.handleExecuteImpl !== "function") throw new Error("deepdeck: tslab's JupyterHandlerImpl.handleExecuteImpl is gone; the kernel patches need updating.");
+  if (typeof proto.handleExecuteImpl !== "function")
+    throw new Error(
+      "deepdeck: tslab's JupyterHandlerImpl.handleExecuteImpl is gone; the kernel patches need updating.",
+    );
   proto.__deepdeckPatched = true;
   const original = proto.handleExecuteImpl;
   proto.handleExecuteImpl = async function (this: Handler, req: ExecuteRequest, ...rest: unknown[]) {

@@ -28,7 +28,12 @@ try {
 const tslabDir = dirname(require.resolve("tslab/package.json"));
 patchTslabHandler(require(join(tslabDir, "dist", "jupyter.js")));
 const { startKernel } = require(join(tslabDir, "dist", "main.js")) as {
-  startKernel(options: { configPath: string; enableFindLocal: boolean; jsKernel: boolean; globalVersion: string }): void;
+  startKernel(options: {
+    configPath: string;
+    enableFindLocal: boolean;
+    jsKernel: boolean;
+    globalVersion: string;
+  }): void;
 };
 const { version } = require(join(tslabDir, "package.json")) as { version: string };
 startKernel({ configPath: argValue("--config-path"), enableFindLocal: false, jsKernel: false, globalVersion: version });

@@ -10,7 +10,9 @@ export const skipDatasets = process.env["DEEPDECK_SKIP_DATASETS"] === "1" ? "DEE
 export function sharedDatasets(): string {
   const dir = process.env["DEEPDECK_DATASETS"] ?? resolve(dirname(__filename), "..", "..", "..", "shared", "datasets");
   if (!existsSync(join(dir, "mnist", "train-images-idx3-ubyte.gz"))) {
-    throw new Error(`The MNIST files are not in ${dir}/mnist: set DEEPDECK_DATASETS to the folder holding mnist/ (or DEEPDECK_SKIP_DATASETS=1 to skip these tests).`);
+    throw new Error(
+      `The MNIST files are not in ${dir}/mnist: set DEEPDECK_DATASETS to the folder holding mnist/ (or DEEPDECK_SKIP_DATASETS=1 to skip these tests).`,
+    );
   }
   return dir;
 }
@@ -19,7 +21,9 @@ export function sharedDatasets(): string {
 export const debianFashion = "/usr/share/datasets/fashion-mnist";
 export function requireDebianFashion(): string {
   if (!existsSync(join(debianFashion, "train-images-idx3-ubyte.gz"))) {
-    throw new Error(`Fashion-MNIST is not in ${debianFashion}: sudo apt-get install dataset-fashion-mnist (or DEEPDECK_SKIP_DATASETS=1 to skip these tests).`);
+    throw new Error(
+      `Fashion-MNIST is not in ${debianFashion}: sudo apt-get install dataset-fashion-mnist (or DEEPDECK_SKIP_DATASETS=1 to skip these tests).`,
+    );
   }
   return debianFashion;
 }

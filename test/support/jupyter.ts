@@ -17,7 +17,12 @@ export function runCells(cells: string[], env: Record<string, string> = {}, time
   const dataDir = mkdtempSync(join(tmpdir(), "deepdeck-jupyter-"));
   try {
     installKernelSpec({ dataDir });
-    return executeNotebook(makeNotebook(cells), { allowErrors: true, timeout, cwd: join(dirname(__filename), "..", "..", "notebooks"), env: { ...process.env, ...env, JUPYTER_DATA_DIR: dataDir } });
+    return executeNotebook(makeNotebook(cells), {
+      allowErrors: true,
+      timeout,
+      cwd: join(dirname(__filename), "..", "..", "notebooks"),
+      env: { ...process.env, ...env, JUPYTER_DATA_DIR: dataDir },
+    });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ export async function noLeaks<T>(fn: () => T | Promise<T>): Promise<T> {
   const before = tf.memory().numTensors;
   const result = await fn();
   const after = tf.memory().numTensors;
-  if (after !== before) throw new Error(`tensor leak: ${after - before} tensors left behind (before ${before}, after ${after})`);
+  if (after !== before)
+    throw new Error(`tensor leak: ${after - before} tensors left behind (before ${before}, after ${after})`);
   return result;
 }

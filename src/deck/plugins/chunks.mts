@@ -14,7 +14,8 @@ export function parseChunkOptions(meta: string, fail: (reason: string) => never)
   const options: ChunkOptions = { echo: true, eval: true, include: true, results: "markup", slides: true };
   const body = meta.trim();
   if (body === "") return options;
-  if (!body.startsWith("{") || !body.endsWith("}")) fail(`Chunk options must be in braces, like {name="load", echo=false}; found ${body}.`);
+  if (!body.startsWith("{") || !body.endsWith("}"))
+    fail(`Chunk options must be in braces, like {name="load", echo=false}; found ${body}.`);
   const inner = body.slice(1, -1).trim();
   if (inner === "") return options;
   for (const part of inner.split(/\s*,\s*/)) {
@@ -29,7 +30,8 @@ export function parseChunkOptions(meta: string, fail: (reason: string) => never)
       if (!/^(true|false|TRUE|FALSE)$/.test(value)) fail(`Chunk option ${key} must be true or false, found ${value}.`);
       options[key as (typeof booleans)[number]] = value.toLowerCase() === "true";
     } else if (key === "results") {
-      if (value !== "markup" && value !== "hide") fail(`Chunk option results must be "markup" or "hide", found ${value}.`);
+      if (value !== "markup" && value !== "hide")
+        fail(`Chunk option results must be "markup" or "hide", found ${value}.`);
       options.results = value;
     } else {
       fail(`Unknown chunk option ${key}; known options are name, echo, eval, include, results, slides.`);
@@ -49,7 +51,8 @@ export default function remarkChunks() {
     const counts = new Map<number, number>();
     const events: { offset: number; kind: "chunk" | "inline"; node: Code | InlineCode }[] = [];
     visit(tree, (node) => {
-      if (node.type === "code" || node.type === "inlineCode") events.push({ offset: node.position!.start.offset!, kind: node.type === "code" ? "chunk" : "inline", node });
+      if (node.type === "code" || node.type === "inlineCode")
+        events.push({ offset: node.position!.start.offset!, kind: node.type === "code" ? "chunk" : "inline", node });
     });
     events.sort((a, b) => a.offset - b.offset);
     let lastChunk: string | null = null;
@@ -59,7 +62,8 @@ export default function remarkChunks() {
       const slide = slideOf(start);
       if (kind === "chunk") {
         const code = node as Code;
-        if (code.lang === "r" || code.lang === "R") failAt(file, start, `R code is left on slide ${slide}; rewrite it in TypeScript (\`\`\`ts).`);
+        if (code.lang === "r" || code.lang === "R")
+          failAt(file, start, `R code is left on slide ${slide}; rewrite it in TypeScript (\`\`\`ts).`);
         if (code.lang !== "ts" && code.lang !== "typescript") continue;
         const options = parseChunkOptions(code.meta ?? "", (reason) => failAt(file, start, reason));
         const n = (counts.get(slide) ?? 0) + 1;

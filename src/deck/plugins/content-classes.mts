@@ -14,7 +14,8 @@ export default function remarkContentClasses() {
     const chars = source.split("");
     visit(tree, (node) => {
       if ((node.type === "code" || node.type === "inlineCode") && node.position) {
-        for (let i = node.position.start.offset!; i < node.position.end.offset!; i++) if (chars[i] !== "\n") chars[i] = " ";
+        for (let i = node.position.start.offset!; i < node.position.end.offset!; i++)
+          if (chars[i] !== "\n") chars[i] = " ";
       }
     });
     const masked = chars.join("");
@@ -32,11 +33,17 @@ export default function remarkContentClasses() {
           stack.push({ offset: m ? i - m[0].length : i, name: m ? m[1]! : null });
         } else if (c === "]") {
           const open = stack.pop();
-          if (open?.name) marks.push({ start: open.offset, end: open.offset + open.name.length + 2 }, { start: i, end: i + 1 });
+          if (open?.name)
+            marks.push({ start: open.offset, end: open.offset + open.name.length + 2 }, { start: i, end: i + 1 });
         }
       }
       const open = stack.find((s) => s.name !== null);
-      if (open) failAt(file, open.offset, `Content class ".${open.name}[" on slide ${slide.index} is never closed; add "]" before the slide ends.`);
+      if (open)
+        failAt(
+          file,
+          open.offset,
+          `Content class ".${open.name}[" on slide ${slide.index} is never closed; add "]" before the slide ends.`,
+        );
     }
     deckData(file).classMarks = marks.sort((a, b) => a.start - b.start);
   };

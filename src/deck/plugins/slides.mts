@@ -8,7 +8,19 @@ import type { VFile } from "vfile";
 import { deckData, failAt, type Slide } from "../source.mjs";
 
 /** The slide properties remark.js understands. */
-export const knownProperties = ["name", "class", "background-image", "background-position", "background-size", "background-color", "count", "template", "layout", "exclude", "seq"];
+export const knownProperties = [
+  "name",
+  "class",
+  "background-image",
+  "background-position",
+  "background-size",
+  "background-color",
+  "count",
+  "template",
+  "layout",
+  "exclude",
+  "seq",
+];
 
 function text(node: RootContent | Heading | Paragraph): string {
   if ("value" in node && typeof node.value === "string") return node.value;
@@ -30,12 +42,17 @@ export default function remarkSlides() {
       let body = nodes;
       const first = nodes[0];
       if (first?.type === "paragraph") {
-        const lines = source.slice(first.position!.start.offset!, first.position!.end.offset!).split("\n");
+        const lines = source.slice(first.position!.start.offset, first.position!.end.offset).split("\n");
         if (lines.every((l) => /^[a-z][\w-]*:\s?/i.test(l))) {
           let offset = first.position!.start.offset!;
           for (const line of lines) {
             const [, key, value] = /^([a-z][\w-]*):\s?(.*)$/i.exec(line)!;
-            if (!knownProperties.includes(key!)) failAt(file, offset, `Unknown slide property "${key}" on slide ${index}; remark.js knows ${knownProperties.join(", ")}.`);
+            if (!knownProperties.includes(key!))
+              failAt(
+                file,
+                offset,
+                `Unknown slide property "${key}" on slide ${index}; remark.js knows ${knownProperties.join(", ")}.`,
+              );
             properties[key!] = value!.trim();
             offset += line.length + 1;
           }
@@ -44,20 +61,30 @@ export default function remarkSlides() {
       }
       if (properties["name"]) {
         const seen = names.get(properties["name"]);
-        if (seen) failAt(file, first!.position!.start.offset!, `Slide ${index} is named "${properties["name"]}" like slide ${seen}; slide names must be unique.`);
+        if (seen)
+          failAt(
+            file,
+            first!.position!.start.offset!,
+            `Slide ${index} is named "${properties["name"]}" like slide ${seen}; slide names must be unique.`,
+          );
         names.set(properties["name"], index);
       }
       let increments = 0;
       let notes: string | null = null;
       for (const node of body) {
         if (node.type !== "paragraph") continue;
-        const t = source.slice(node.position!.start.offset!, node.position!.end.offset!).trim();
+        const t = source.slice(node.position!.start.offset, node.position!.end.offset).trim();
         if (t === "--" && notes === null) increments++;
-        if (t === "???" && notes === null) notes = source.slice(node.position!.end.offset!, end).trim();
+        if (t === "???" && notes === null) notes = source.slice(node.position!.end.offset, end).trim();
       }
       // The title: the first heading, else the first words of the first paragraph or code comment.
       // Content class openers (.smaller[) and closers are markup, not title text.
-      const clean = (t: string) => t.replace(/\.[a-zA-Z][\w-]*\[/g, "").replace(/^[\s\]]+/, "").replace(/\s+/g, " ").trim();
+      const clean = (t: string) =>
+        t
+          .replace(/\.[a-zA-Z][\w-]*\[/g, "")
+          .replace(/^[\s\]]+/, "")
+          .replace(/\s+/g, " ")
+          .trim();
       const heading = body.find((n): n is Heading => n.type === "heading");
       let title = heading ? clean(text(heading)) : "";
       for (const n of body) {
@@ -65,7 +92,16 @@ export default function remarkSlides() {
         if (n.type === "paragraph" && !/^(--|\?\?\?)$/.test(text(n).trim())) title = clean(text(n)).slice(0, 80);
         else if (n.type === "code") title = (/^\s*(?:\/\/|#)\s*(.+)$/m.exec(n.value)?.[1] ?? "").trim();
       }
-      slides.push({ index, start, end, line: source.slice(0, start).split("\n").length, properties, title, increments, notes });
+      slides.push({
+        index,
+        start,
+        end,
+        line: source.slice(0, start).split("\n").length,
+        properties,
+        title,
+        increments,
+        notes,
+      });
     };
 
     for (const node of tree.children) {
@@ -73,14 +109,23 @@ export default function remarkSlides() {
       const e = node.position!.end.offset!;
       if (node.type === "thematicBreak") {
         const raw = source.slice(s, e).trim();
-        if (raw !== "---") failAt(file, s, `"${raw}" is a horizontal rule, not a slide separator; separate slides with a line of exactly "---" (use <hr> for a rule).`);
+        if (raw !== "---")
+          failAt(
+            file,
+            s,
+            `"${raw}" is a horizontal rule, not a slide separator; separate slides with a line of exactly "---" (use <hr> for a rule).`,
+          );
         close(s);
         start = e + 1;
         nodes = [];
         continue;
       }
       if (node.type === "heading" && node.depth === 2 && /\n\s*-{2,}\s*$/.test(source.slice(s, e))) {
-        failAt(file, s, `This line followed by "---" is read as a heading, not a slide break; put a blank line before "---".`);
+        failAt(
+          file,
+          s,
+          `This line followed by "---" is read as a heading, not a slide break; put a blank line before "---".`,
+        );
       }
       nodes.push(node);
     }

@@ -1,0 +1,60 @@
+// Lint rules of the house: typescript-eslint's strict, type-aware set. Each rule changed here says why.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/", "node_modules/", "notebooks/", "slides/", "test/fixtures/", "test/.tmp/"] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // Messages are sentences with counts and shapes in them; numbers and booleans print as users expect.
+      "@typescript-eslint/restrict-template-expressions": ["error", { allowNumber: true, allowBoolean: true }],
+      // `() => void x()` callbacks are the idiom of event handlers and test bodies.
+      "@typescript-eslint/no-confusing-void-expression": ["error", { ignoreArrowShorthand: true }],
+      // node:test's test() and describe() return promises the runner itself awaits.
+      "@typescript-eslint/no-floating-promises": [
+        "error",
+        {
+          allowForKnownSafeCalls: [
+            { from: "package", package: "node:test", name: ["test", "describe", "it", "suite", "before", "after"] },
+          ],
+        },
+      ],
+      // With noUncheckedIndexedAccess, `a[i]!` in the numeric kernels states a bound the loop already checks.
+      "@typescript-eslint/no-non-null-assertion": "off",
+      // tfjs's callback and IOHandler interfaces are async by contract: a method without await still returns a promise.
+      "@typescript-eslint/require-await": "off",
+      // tfjs-layers types `verbose` as an enum it does not export; 0 is its documented value.
+      "@typescript-eslint/no-unsafe-enum-assignment": "off",
+      // Optional backends and tslab's internals load at run time by name, which in CommonJS only require() does.
+      "@typescript-eslint/no-require-imports": "off",
+      // Unused arguments keep a kernel's or callback's documented signature; a leading _ says so.
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    files: ["test/**", "bench/**"],
+    rules: {
+      // Tests read JSON that Python and Jupyter wrote, and reach into untyped tslab internals on purpose;
+      // their assertions check the shapes that types would.
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-call": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/restrict-plus-operands": "off",
+      // Assertion messages print shapes as `1,2,3`, which is enough to find a failing case.
+      "@typescript-eslint/restrict-template-expressions": [
+        "error",
+        { allowNumber: true, allowBoolean: true, allowArray: true },
+      ],
+    },
+  },
+  {
+    files: ["eslint.config.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
