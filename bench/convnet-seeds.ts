@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   console.log(`mean of ${accuracies.length}: ${mean.toFixed(4)}`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

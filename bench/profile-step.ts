@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     console.log(`${(v.ms / steps).toFixed(2).padStart(8)} ms  ${String(v.calls / steps).padStart(3)}x  ${k}`);
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -10,6 +10,8 @@ import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
 import { setFilterGradPatchesLimit } from "../src/backend/conv2d_gradients";
+import { useStockKernels as useStockWasmKernels } from "../src/backend/kernel_registry";
+import { deepdeckKernels } from "../src/backend/kernels";
 import { compiled, courseConvnet, courseMlp } from "./course_models";
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
 
@@ -36,38 +38,15 @@ interface Config {
   teardown?: () => void;
 }
 
-/** The wasm kernels deepdeck replaces; the stock configuration runs with tfjs's own (or none). */
-const replaced = [
-  "Conv2DBackpropFilter",
-  "Conv2DBackpropInput",
-  "BatchMatMul",
-  "_FusedMatMul",
-  "Conv2D",
-  "FusedConv2D",
-  "Slice",
-  "GatherV2",
-  "MaxPoolGrad",
-  "Cast",
-];
+/** The wasm kernels deepdeck replaces or adds; the stock configuration runs with tfjs's own (or none). */
+const replaced = deepdeckKernels.filter((k) => k.backendName === "wasm").map((k) => k.kernelName);
 /** The replacements added in the second round (heap copies, max-pool gradient, filter gradient as patches). */
 const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast"];
-let stock: tf.KernelConfig[] = [];
 let restore: () => void = () => {};
 
 /** Put tfjs's own wasm kernels back for `names` (none where tfjs has none); returns how to undo it. */
 function useStockKernels(names: string[]): () => void {
-  const ours = names.map((k) => tf.getKernel(k, "wasm")).filter((k): k is tf.KernelConfig => !!k);
-  for (const k of ours) tf.unregisterKernel(k.kernelName, "wasm");
-  const theirs = stock.filter((k) => names.includes(k.kernelName));
-  for (const k of theirs) {
-    tf.registerKernel(k);
-    // A kernel registered after the backend started needs its setup (wasm function lookups) run now.
-    k.setupFunc?.(tf.backend());
-  }
-  return () => {
-    for (const k of theirs) tf.unregisterKernel(k.kernelName, "wasm");
-    for (const k of ours) tf.registerKernel(k);
-  };
+  return useStockWasmKernels(names, "wasm");
 }
 
 const configs: Config[] = [
@@ -144,17 +123,7 @@ async function measure(spec: ModelSpec, batches: number): Promise<number> {
   }
 }
 
-/** tfjs's own wasm kernels, captured before deepdeck replaces them. */
-function captureStockKernels(): void {
-  require("@tensorflow/tfjs-backend-wasm");
-  stock = replaced
-    .map((k) => tf.getKernel(k, "wasm"))
-    .filter((k): k is tf.KernelConfig => !!k)
-    .map((k) => ({ ...k }));
-}
-
 async function main(): Promise<void> {
-  captureStockKernels();
   const report = await dd.ready();
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`,
@@ -182,25 +151,14 @@ async function main(): Promise<void> {
         baseline ??= rate;
         cell = [rate.toFixed(0), (60000 / rate).toFixed(1), `${(rate / baseline).toFixed(2)}x`];
       } catch (e) {
-        cell = [
-          `fails: ${String((e as Error).message)
-            .split("\n")[0]!
-            .slice(0, 60)}`,
-          "-",
-          "-",
-        ];
+        cell = [`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 60)}`, "-", "-"];
       }
       try {
         const rate = await measurePredict(spec, config.predictSamples);
         predictBaseline ??= rate;
         cell.push(rate.toFixed(0), `${(rate / predictBaseline).toFixed(2)}x`);
       } catch (e) {
-        cell.push(
-          `fails: ${String((e as Error).message)
-            .split("\n")[0]!
-            .slice(0, 40)}`,
-          "-",
-        );
+        cell.push(`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 40)}`, "-");
       } finally {
         config.teardown?.();
       }
@@ -217,7 +175,7 @@ async function main(): Promise<void> {
   console.log("predict: model.predict(x) with default arguments (batch size 32) on random inputs.");
 }
 
-main().catch((e) => {
+main().catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

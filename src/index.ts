@@ -9,16 +9,9 @@
  * dd.str(tf.zeros([60000, 28, 28], "int32"));
  */
 import * as tf from "@tensorflow/tfjs";
-import { installConv2DGradients } from "./backend/conv2d_gradients";
-import { installTensorInspect } from "./format/inspect";
-import { installFitCache } from "./models/fit_cache";
-import { installQuickMode } from "./quick";
+import { installPatches } from "./install";
 
-installTensorInspect();
-installConv2DGradients();
-// The cache wraps fit first, so quick mode's cap on epochs (the outer wrapper) reaches its key.
-installFitCache();
-installQuickMode();
+installPatches();
 
 /** The TensorFlow.js instance deepdeck uses (the same one `import * as tf from "@tensorflow/tfjs"` gives in this project). */
 export { tf };

@@ -14,17 +14,12 @@ export function quickMode(): boolean {
 /** The training samples datasets load in quick mode. */
 export const quickLimit = 2000;
 
-let installed = false;
+type FitLike<X, Y, A> = (this: tf.LayersModel, x: X, y: Y, args?: A) => Promise<tf.History>;
 
-/** Cap `fit` to one epoch while quick mode is on. Sequential.fit delegates to LayersModel.fit, so one wrapper covers both. */
-export function installQuickMode(): void {
-  if (installed) return;
-  installed = true;
-  const proto = tf.LayersModel.prototype as unknown as {
-    fit: (x: unknown, y: unknown, args?: { epochs?: number }) => Promise<tf.History>;
-  };
-  const fit = proto.fit;
-  proto.fit = function (this: tf.LayersModel, x: unknown, y: unknown, args: { epochs?: number } = {}) {
-    return fit.call(this, x, y, quickMode() ? { ...args, epochs: Math.min(args.epochs ?? 1, 1) } : args);
+/** `fit` capped to one epoch while quick mode is on; src/install.ts applies it. */
+export function withQuickMode<X, Y, A extends { epochs?: number }>(fit: FitLike<X, Y, A>): FitLike<X, Y, A> {
+  return function (this: tf.LayersModel, x: X, y: Y, args?: A) {
+    const capped = quickMode() ? ({ ...args, epochs: Math.min(args?.epochs ?? 1, 1) } as A) : args;
+    return fit.call(this, x, y, capped);
   };
 }

@@ -83,7 +83,8 @@ describe("history charts", () => {
     const sent: Record<string, unknown>[] = [];
     dd.setDisplaySink((m) => sent.push(m.data));
     try {
-      assert.equal(await dd.plotHistory(fitHistory()), undefined);
+      const returned: unknown = await dd.plotHistory(fitHistory());
+      assert.equal(returned, undefined);
     } finally {
       dd.setDisplaySink();
     }

@@ -63,8 +63,8 @@ async function grads(backend: string, c: Case, reference: boolean): Promise<{ dx
   await tf.setBackend(backend);
   const before = tf.memory().numTensors;
   const out = tf.tidy(() => {
-    const x = tf.randomNormal(c.x, 0, 1, "float32", 1) as tf.Tensor4D;
-    const f = tf.randomNormal(c.f, 0, 1, "float32", 2) as tf.Tensor4D;
+    const x = tf.randomNormal<tf.Rank.R4>(c.x, 0, 1, "float32", 1);
+    const f = tf.randomNormal<tf.Rank.R4>(c.f, 0, 1, "float32", 2);
     const dil = c.dilations ?? [1, 1];
     // The reference for dilated convs writes the dilation into the filter and uses stock dilation-1 gradients.
     const conv = (xx: tf.Tensor4D, ff: tf.Tensor4D) =>

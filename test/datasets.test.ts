@@ -19,7 +19,7 @@ before(async () => {
 after(() => rmSync(scratch, { recursive: true, force: true }));
 afterEach(() => {
   for (const k of ["DEEPDECK_DATA_DIR", "DEEPDECK_CACHE_DIR", "KERAS_HOME"]) {
-    if (savedEnv[k] === undefined) delete process.env[k];
+    if (savedEnv[k] === undefined) Reflect.deleteProperty(process.env, k);
     else process.env[k] = savedEnv[k];
   }
   clearDatasetMemo();

@@ -36,7 +36,9 @@ before(() => {
 function text(outputs: { output_type: string; text?: string | string[]; data?: Record<string, unknown> }[]): string {
   return outputs
     .map((o) =>
-      o.output_type === "stream" ? [o.text ?? ""].flat().join("") : [o.data?.["text/plain"] ?? ""].flat().join(""),
+      o.output_type === "stream"
+        ? [o.text ?? ""].flat().join("")
+        : [(o.data?.["text/plain"] as string | string[] | undefined) ?? ""].flat().join(""),
     )
     .join("");
 }

@@ -58,10 +58,18 @@ function data(shift = 0): { x: tf.Tensor; y: tf.Tensor } {
 function recorder() {
   const seen = { batches: 0, epochs: [] as { epoch: number; loss: number }[], began: 0, ended: 0 };
   const callback = {
-    onTrainBegin: async () => void seen.began++,
-    onBatchEnd: async () => void seen.batches++,
-    onEpochEnd: async (epoch: number, logs?: tf.Logs) => void seen.epochs.push({ epoch, loss: logs!["loss"]! }),
-    onTrainEnd: async () => void seen.ended++,
+    onTrainBegin: async () => {
+      seen.began++;
+    },
+    onBatchEnd: async () => {
+      seen.batches++;
+    },
+    onEpochEnd: async (epoch: number, logs?: tf.Logs) => {
+      seen.epochs.push({ epoch, loss: logs!["loss"]! });
+    },
+    onTrainEnd: async () => {
+      seen.ended++;
+    },
   };
   return { seen, callback };
 }

@@ -166,7 +166,8 @@ describe("imageFigure / imshow", () => {
     dd.setDisplaySink((m) => sent.push(Object.keys(m.data).sort()));
     const x = tf.zeros([3, 3]);
     try {
-      assert.equal(dd.imshow(x), undefined);
+      const returned: unknown = dd.imshow(x);
+      assert.equal(returned, undefined);
     } finally {
       dd.setDisplaySink();
       x.dispose();

@@ -204,7 +204,7 @@ describe("tfjs format on disk", () => {
   test("saving over a model replaces it whole; large models are sharded", async () => {
     const dir = join(scratch, "replace");
     await dd.saveModel(mlp(), dir);
-    const info = await dd.saveModel(convnet(), dir);
+    await dd.saveModel(convnet(), dir);
     assert.deepEqual(readdirSync(dir).sort(), ["group1-shard1of1.bin", "model.json"]);
     assert.ok(
       JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).modelTopology.config.layers.some(
@@ -226,7 +226,6 @@ describe("tfjs format on disk", () => {
     ]);
     const back = await dd.loadModel(join(scratch, "big"));
     assert.deepEqual(back.layers[0]!.weights[0]!.shape, [1024, 2048]);
-    info;
   });
   test("damaged folders get errors naming the broken file", async () => {
     const dir = join(scratch, "damaged");

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { registerWasmBackend } from "../src/backend/ready";
+import { isDeepdeckKernel } from "../src/backend/kernel_registry";
 import { dd, tf } from "./support/tf";
 
 before(async () => {
@@ -119,8 +120,8 @@ describe("convolution gradients on random shapes", () => {
 describe("wasm's forward convolution with same padding and strides", () => {
   test("matches the cpu backend (stock wasm 4.22 returns zeros here)", async () => {
     const { cpu, wasm } = await onBoth(() => {
-      const x = tf.randomNormal([1, 6, 6, 1], 0, 1, "float32", 1) as tf.Tensor4D;
-      const f = tf.randomNormal([2, 1, 1, 1], 0, 1, "float32", 2) as tf.Tensor4D;
+      const x = tf.randomNormal<tf.Rank.R4>([1, 6, 6, 1], 0, 1, "float32", 1);
+      const f = tf.randomNormal<tf.Rank.R4>([2, 1, 1, 1], 0, 1, "float32", 2);
       return [
         tf.conv2d(x, f, 3, "same"),
         tf.fused.conv2d({ x, filter: f, strides: 3, pad: "same", bias: tf.tensor1d([0.5]), activation: "relu" }),
@@ -144,8 +145,7 @@ function same(got: ArrayLike<number>, ref: ArrayLike<number>, what: string): voi
 
 describe("Slice, Gather and Cast on wasm match the cpu backend exactly", () => {
   test("they are deepdeck's kernels on wasm", () => {
-    for (const k of ["Slice", "GatherV2", "MaxPoolGrad", "Cast"])
-      assert.equal((tf.getKernel(k, "wasm") as { deepdeck?: boolean }).deepdeck, true, k);
+    for (const k of ["Slice", "GatherV2", "MaxPoolGrad", "Cast"]) assert.equal(isDeepdeckKernel(k, "wasm"), true, k);
   });
   const rand = lcg(7);
   const int = (n: number) => Math.floor(rand() * n);

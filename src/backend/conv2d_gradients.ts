@@ -7,6 +7,7 @@
  * Both are exact up to float rounding against the cpu backend (test/conv2d_gradients.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import type { GradientDescriptor, KernelDescriptor, KernelRun } from "./kernel_registry";
 
 type Pad = "same" | "valid" | number | tf.backend_util.ExplicitPadding;
 type Pair = [number, number];
@@ -30,7 +31,7 @@ export function conv2dFilterGrad(
   dimRoundingMode?: "floor" | "round" | "ceil",
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const [kh, kw, ci, co] = filterShape;
+    const [kh, kw, ci] = filterShape;
     const [sh, sw] = pair(strides);
     const [dh, dw] = pair(dilations);
     const info = tf.backend_util.computeConv2DInfo(
@@ -58,10 +59,10 @@ export function conv2dFilterGrad(
     const needW = (info.outWidth - 1) * sw + (kw - 1) * dw + 1;
     if (xp.shape[1] > needH || xp.shape[2] > needW) xp = tf.slice(xp, [0, 0, 0, 0], [xp.shape[0], needH, needW, ci]);
     if (kh * kw * ci <= patchesLimit) return filterGradFromPatches(xp, dy, filterShape, [sh, sw], [dh, dw]);
-    const xT = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
-    const dyT = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
+    const xT = tf.transpose<tf.Tensor4D>(xp, [3, 1, 2, 0]);
+    const dyT = tf.transpose<tf.Tensor4D>(dy, [1, 2, 0, 3]);
     const out = tf.conv2d(xT, dyT, [dh, dw], "valid", "NHWC", [sh, sw]);
-    return tf.transpose(out, [1, 2, 0, 3]) as tf.Tensor4D;
+    return tf.transpose<tf.Tensor4D>(out, [1, 2, 0, 3]);
   });
 }
 
@@ -198,7 +199,7 @@ export function conv2dInputGrad(
         [b, ph - Math.max(0, -top) - Math.max(0, -bottom), pw - Math.max(0, -left) - Math.max(0, -right), co],
       );
     }
-    const turned = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D;
+    const turned = tf.transpose<tf.Tensor4D>(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
     return tf.conv2d(padded, turned, 1, "valid");
   });
 }
@@ -212,35 +213,28 @@ interface Conv2DAttrs {
 }
 
 /**
- * Register a kernel for `backendName` computed with tfjs ops (which run on that backend's own kernels).
- * Wrappers of the inputs share their storage and hold a reference each; the result's storage is
- * handed to the caller with a reference of its own.
+ * A kernel computed with tfjs ops (which run on that backend's own kernels). Wrappers of the inputs
+ * share their storage and hold a reference each; the result's storage is handed to the caller with a
+ * reference of its own.
  */
-function registerOpsKernel(
-  kernelName: string,
-  backendName: string,
+function computedWithOps(
   compute: (inputs: Record<string, tf.Tensor>, attrs: Record<string, unknown>) => tf.Tensor,
-): void {
-  tf.registerKernel({
-    kernelName,
-    backendName,
-    kernelFunc: ({ inputs, attrs, backend: kernelBackend }) => {
-      const backend = kernelBackend as tf.KernelBackend;
-      const engine = tf.engine();
-      const result = tf.tidy(() => {
-        const wrapped: Record<string, tf.Tensor> = {};
-        for (const [name, info] of Object.entries(inputs)) {
-          backend.incRef(info!.dataId);
-          wrapped[name] = engine.makeTensorFromTensorInfo(info!);
-        }
-        return compute(wrapped, attrs as Record<string, unknown>);
-      });
-      backend.incRef(result.dataId);
-      const out: tf.TensorInfo = { dataId: result.dataId, shape: result.shape, dtype: result.dtype };
-      result.dispose();
-      return out;
-    },
-  });
+): KernelRun {
+  return ({ inputs, attrs, backend }) => {
+    const engine = tf.engine();
+    const result = tf.tidy(() => {
+      const wrapped: Record<string, tf.Tensor> = {};
+      for (const [name, info] of Object.entries(inputs)) {
+        backend.incRef(info!.dataId);
+        wrapped[name] = engine.makeTensorFromTensorInfo(info!);
+      }
+      return compute(wrapped, attrs as Record<string, unknown>);
+    });
+    backend.incRef(result.dataId);
+    const out: tf.TensorInfo = { dataId: result.dataId, shape: result.shape, dtype: result.dtype };
+    result.dispose();
+    return out;
+  };
 }
 
 type BackpropAttrs = Conv2DAttrs & {
@@ -253,36 +247,60 @@ function nhwcOnly(kernel: string, backendName: string, a: BackpropAttrs): void {
     throw new Error(`${kernel} on ${backendName}: only NHWC (channels last) data is supported.`);
 }
 
-function registerBackpropKernels(backendName: string): void {
-  const installed = (tf.getKernel("Conv2DBackpropFilter", backendName) as { deepdeck?: boolean } | undefined)?.deepdeck;
-  if (installed) return;
-  if (tf.getKernel("Conv2DBackpropFilter", backendName)) tf.unregisterKernel("Conv2DBackpropFilter", backendName);
-  registerOpsKernel("Conv2DBackpropFilter", backendName, ({ x, dy }, attrs) => {
-    const a = attrs as unknown as BackpropAttrs;
-    nhwcOnly("Conv2DBackpropFilter", backendName, a);
-    return conv2dFilterGrad(x as tf.Tensor4D, dy as tf.Tensor4D, a.filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
-  });
-  (tf.getKernel("Conv2DBackpropFilter", backendName) as { deepdeck?: boolean }).deepdeck = true;
-  // wasm's own Conv2DBackpropInput is a plain loop; a forward convolution runs on XNNPACK.
-  if (tf.getKernel("Conv2DBackpropInput", backendName)) tf.unregisterKernel("Conv2DBackpropInput", backendName);
-  registerOpsKernel("Conv2DBackpropInput", backendName, ({ dy, filter }, attrs) => {
-    const a = attrs as unknown as BackpropAttrs;
-    nhwcOnly("Conv2DBackpropInput", backendName, a);
-    return conv2dInputGrad(a.inputShape, dy as tf.Tensor4D, filter as tf.Tensor4D, a.strides, a.pad, a.dimRoundingMode);
-  });
-}
+/** The convolution backprop kernels on wasm. */
+export const convBackpropKernels: readonly KernelDescriptor[] = [
+  {
+    kernelName: "Conv2DBackpropFilter",
+    backendName: "wasm",
+    kind: "addition",
+    reason: "wasm has no filter gradient, so no convnet trains on it; one forward convolution computes it",
+    make: (backendName) =>
+      computedWithOps(({ x, dy }, attrs) => {
+        const a = attrs as unknown as BackpropAttrs;
+        nhwcOnly("Conv2DBackpropFilter", backendName, a);
+        return conv2dFilterGrad(
+          x as tf.Tensor4D,
+          dy as tf.Tensor4D,
+          a.filterShape,
+          a.strides,
+          a.pad,
+          1,
+          a.dimRoundingMode,
+        );
+      }),
+  },
+  {
+    kernelName: "Conv2DBackpropInput",
+    backendName: "wasm",
+    kind: "replacement",
+    reason: "wasm's own input gradient is a plain loop; a forward convolution runs on XNNPACK",
+    make: (backendName) =>
+      computedWithOps(({ dy, filter }, attrs) => {
+        const a = attrs as unknown as BackpropAttrs;
+        nhwcOnly("Conv2DBackpropInput", backendName, a);
+        return conv2dInputGrad(
+          a.inputShape,
+          dy as tf.Tensor4D,
+          filter as tf.Tensor4D,
+          a.strides,
+          a.pad,
+          a.dimRoundingMode,
+        );
+      }),
+  },
+];
 
-function extendConv2DGradient(): void {
-  const stock = tf.getGradient("Conv2D");
-  if (!stock || (stock as { deepdeck?: boolean }).deepdeck) return;
-  const config: tf.GradConfig & { deepdeck: boolean } = {
+/** The Conv2D gradient extended to dilated convolutions, which no tfjs backend has (every backend). */
+export const dilatedConv2DGradient: GradientDescriptor = {
+  kernelName: "Conv2D",
+  reason: "no tfjs backend has a gradient for dilated convolutions",
+  make: (stock) => ({
     kernelName: "Conv2D",
     inputsToSave: ["x", "filter"],
-    deepdeck: true,
     gradFunc: (dy, saved, attrs) => {
       const a = attrs as unknown as Conv2DAttrs;
       const [dh, dw] = pair(a.dilations);
-      if ((dh === 1 && dw === 1) || a.dataFormat === "NCHW") return stock.gradFunc(dy, saved, attrs);
+      if (stock && ((dh === 1 && dw === 1) || a.dataFormat === "NCHW")) return stock.gradFunc(dy, saved, attrs);
       const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
       const g = dy as tf.Tensor4D;
       return {
@@ -290,19 +308,5 @@ function extendConv2DGradient(): void {
         filter: () => conv2dFilterGrad(x, g, filter.shape, a.strides, a.pad, [dh, dw], a.dimRoundingMode),
       };
     },
-  };
-  tf.registerGradient(config);
-}
-
-/** Extend the Conv2D gradient to dilated convolutions (every backend); safe to call more than once. */
-export function installConv2DGradients(): void {
-  extendConv2DGradient();
-}
-
-/**
- * Register the convolution backprop kernels on the wasm backend. Call after @tensorflow/tfjs-backend-wasm
- * is loaded: loading it registers its own kernels over ours.
- */
-export function installWasmConvKernels(backendName = "wasm"): void {
-  registerBackpropKernels(backendName);
-}
+  }),
+};

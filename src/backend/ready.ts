@@ -5,11 +5,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
 import { messages } from "../messages";
-import { installConv2DGradients, installWasmConvKernels } from "./conv2d_gradients";
-import { installWasmKernelFixes } from "./wasm_kernels";
-import { installWasmCopyKernels } from "./wasm_copy_kernels";
-import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad";
-import { installWasmSegmentSum } from "./wasm_segment_sum";
+import { installGradients, installKernels } from "./kernel_registry";
+import { deepdeckGradients, deepdeckKernels } from "./kernels";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -33,6 +30,8 @@ export interface BackendReport {
   override?: BackendChoice;
   /** Every backend looked at, fastest first. */
   attempts: BackendAttempt[];
+  /** The report as a notebook shows it: the backend, then one line per backend looked at. */
+  toString(): string;
 }
 
 const packages: Partial<Record<BackendChoice, string>> = {
@@ -41,7 +40,7 @@ const packages: Partial<Record<BackendChoice, string>> = {
 };
 
 function firstLine(e: unknown): string {
-  return String((e as Error)?.message ?? e).split("\n")[0]!;
+  return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 }
 
 async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
@@ -56,7 +55,6 @@ async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
     return { choice, available: false, detail: `not installed: ${how}` };
   }
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(pkg);
     if (!tf.findBackendFactory("tensorflow"))
       return {
@@ -98,11 +96,7 @@ async function withoutNewErrorHandlers<T>(init: () => Promise<T>): Promise<T> {
  */
 export function registerWasmBackend(): void {
   require("@tensorflow/tfjs-backend-wasm");
-  installWasmConvKernels();
-  installWasmKernelFixes();
-  installWasmCopyKernels();
-  installWasmMaxPoolGrad();
-  installWasmSegmentSum();
+  installKernels(deepdeckKernels, "wasm");
 }
 
 async function tryWasm(): Promise<BackendAttempt> {
@@ -160,8 +154,13 @@ function describeReport(r: BackendReport): string {
 let pending: Promise<BackendReport> | null = null;
 let lastReport: BackendReport | null = null;
 
+/** deepdeck's gradients, which hold on every backend; idempotent. */
+export function installDeepdeckGradients(): void {
+  installGradients(deepdeckGradients);
+}
+
 async function choose(): Promise<BackendReport> {
-  installConv2DGradients();
+  installDeepdeckGradients();
   const override = parseOverride(process.env["DEEPDECK_BACKEND"]);
   const attempts: BackendAttempt[] = [];
   const order = override ? [override] : backendChoices;
@@ -193,7 +192,7 @@ async function choose(): Promise<BackendReport> {
  */
 export function ready(): Promise<BackendReport> {
   if (!pending) {
-    pending = choose().catch((e) => {
+    pending = choose().catch((e: unknown) => {
       pending = null;
       throw e;
     });

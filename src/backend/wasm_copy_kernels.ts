@@ -12,7 +12,7 @@
  * Results are identical to the cpu backend; string tensors keep the original kernels.
  */
 import * as tf from "@tensorflow/tfjs";
-import { replaceOnHeap, type KernelParams, type WasmBackendLike } from "./replace_kernel";
+import { onHeap, type HeapParams, type KernelDescriptor } from "./kernel_registry";
 
 /** Copy the box `begin`/`size` of a row-major array with `shape` into `out`, whole innermost runs at a time. */
 export function copyBox(
@@ -76,7 +76,7 @@ export function gatherRows(
   }
 }
 
-type Params = KernelParams & { backend: WasmBackendLike };
+type Params = HeapParams;
 
 function slice({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
   const x = inputs["x"]!;
@@ -130,9 +130,9 @@ function castToBool({ inputs, attrs, backend }: Params): tf.TensorInfo | null {
   return out;
 }
 
-/** Register the copy kernels on `backendName` (wasm); safe to call more than once. */
-export function installWasmCopyKernels(backendName = "wasm"): void {
-  replaceOnHeap("Slice", backendName, slice);
-  replaceOnHeap("GatherV2", backendName, gather);
-  replaceOnHeap("Cast", backendName, castToBool);
-}
+/** The copy kernels on wasm; string tensors and other backends keep the stock kernels. */
+export const wasmCopyKernels: readonly KernelDescriptor[] = [
+  { kernelName: "Slice", reason: "wasm's Slice copies its whole input first", run: slice },
+  { kernelName: "GatherV2", reason: "wasm's Gather copies element by element", run: gather },
+  { kernelName: "Cast", reason: "wasm casts -5 to bool as 251", run: castToBool },
+].map(({ run, ...d }) => ({ ...d, backendName: "wasm", kind: "replacement" as const, make: () => onHeap(run) }));

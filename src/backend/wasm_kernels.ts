@@ -9,7 +9,7 @@
  *   wasm computes correctly.
  */
 import * as tf from "@tensorflow/tfjs";
-import { replaceKernel, type KernelFunc } from "./replace_kernel";
+import type { KernelDescriptor, KernelFunc, KernelRun } from "./kernel_registry";
 
 type Rewrite = (
   inputs: tf.NamedTensorInfoMap,
@@ -18,17 +18,17 @@ type Rewrite = (
   temporaries: tf.TensorInfo[],
 ) => { inputs: tf.NamedTensorInfoMap; attrs: tf.NamedAttrMap } | null;
 
-/** Replace a kernel by one that may rewrite its inputs and attributes, then calls the original. */
-function wrapKernel(kernelName: string, backendName: string, rewrite: Rewrite): void {
-  replaceKernel(kernelName, backendName, ({ inputs, attrs = {}, backend }, original) => {
+/** A run that may rewrite the inputs and attributes, then calls the stock kernel. */
+function rewriting(rewrite: Rewrite): KernelRun {
+  return ({ inputs, attrs, backend }, stock) => {
     const temporaries: tf.TensorInfo[] = [];
     try {
       const changed = rewrite(inputs, attrs, backend, temporaries);
-      return original({ inputs: changed?.inputs ?? inputs, attrs: changed?.attrs ?? attrs, backend });
+      return stock!({ inputs: changed?.inputs ?? inputs, attrs: changed?.attrs ?? attrs, backend });
     } finally {
       for (const t of temporaries) backend.disposeData(t.dataId);
     }
-  });
+  };
 }
 
 function swapLastTwo(rank: number): number[] {
@@ -98,10 +98,13 @@ const explicitSamePadding: Rewrite = (inputs, attrs) => {
   };
 };
 
-/** Install the wrappers on the wasm backend; safe to call more than once. Call after loading @tensorflow/tfjs-backend-wasm. */
-export function installWasmKernelFixes(backendName = "wasm"): void {
-  wrapKernel("BatchMatMul", backendName, matMulWithoutFlags(backendName));
-  wrapKernel("_FusedMatMul", backendName, matMulWithoutFlags(backendName));
-  wrapKernel("Conv2D", backendName, explicitSamePadding);
-  wrapKernel("FusedConv2D", backendName, explicitSamePadding);
-}
+const matMulReason = "wasm multiplies with transpose flags on a slow generic path; we transpose, then multiply";
+const samePaddingReason = "wasm 4.22 returns zeros for same padding with strides; we spell the padding out";
+
+/** The rewriting wrappers on wasm. */
+export const wasmKernelFixes: readonly KernelDescriptor[] = [
+  { kernelName: "BatchMatMul", reason: matMulReason, make: (b: string) => rewriting(matMulWithoutFlags(b)) },
+  { kernelName: "_FusedMatMul", reason: matMulReason, make: (b: string) => rewriting(matMulWithoutFlags(b)) },
+  { kernelName: "Conv2D", reason: samePaddingReason, make: () => rewriting(explicitSamePadding) },
+  { kernelName: "FusedConv2D", reason: samePaddingReason, make: () => rewriting(explicitSamePadding) },
+].map((d) => ({ ...d, backendName: "wasm", kind: "replacement" as const }));

@@ -7,7 +7,7 @@
  * finite maximum passes no gradient). Measured on the course convnet: see bench/profile-step.ts.
  */
 import * as tf from "@tensorflow/tfjs";
-import { replaceOnHeap } from "./replace_kernel";
+import { onHeap, type KernelDescriptor } from "./kernel_registry";
 
 /** The shape facts {@link maxPoolGradInto} needs; `computePool2DInfo` gives them. */
 export type PoolGeometry = Pick<
@@ -84,33 +84,38 @@ export function maxPoolGradInto(x: tf.TypedArray, dy: tf.TypedArray, g: PoolGeom
   }
 }
 
-/** Register it on `backendName` (wasm); safe to call more than once. */
-export function installWasmMaxPoolGrad(backendName = "wasm"): void {
-  replaceOnHeap("MaxPoolGrad", backendName, ({ inputs, attrs, backend }) => {
-    const dy = inputs["dy"]!;
-    const x = inputs["input"]!;
-    if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
-    const a = attrs as unknown as {
-      filterSize: number | [number, number];
-      strides: number | [number, number];
-      pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-      dimRoundingMode?: "floor" | "round" | "ceil";
-    };
-    const info = tf.backend_util.computePool2DInfo(
-      x.shape as [number, number, number, number],
-      a.filterSize,
-      a.strides,
-      1,
-      a.pad,
-      a.dimRoundingMode,
-    );
-    const out = backend.makeOutput(x.shape, "float32");
-    maxPoolGradInto(
-      backend.typedArrayFromHeap(x),
-      backend.typedArrayFromHeap(dy),
-      info,
-      backend.typedArrayFromHeap(out),
-    );
-    return out;
-  });
-}
+/** MaxPoolGrad on wasm; other dtypes keep the stock kernel. */
+export const wasmMaxPoolGrad: KernelDescriptor = {
+  kernelName: "MaxPoolGrad",
+  backendName: "wasm",
+  kind: "replacement",
+  reason: "wasm's kernel visits every window that could cover each pixel",
+  make: () =>
+    onHeap(({ inputs, attrs, backend }) => {
+      const dy = inputs["dy"]!;
+      const x = inputs["input"]!;
+      if (x.dtype !== "float32" || dy.dtype !== "float32") return null;
+      const a = attrs as unknown as {
+        filterSize: number | [number, number];
+        strides: number | [number, number];
+        pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
+        dimRoundingMode?: "floor" | "round" | "ceil";
+      };
+      const info = tf.backend_util.computePool2DInfo(
+        x.shape as [number, number, number, number],
+        a.filterSize,
+        a.strides,
+        1,
+        a.pad,
+        a.dimRoundingMode,
+      );
+      const out = backend.makeOutput(x.shape, "float32");
+      maxPoolGradInto(
+        backend.typedArrayFromHeap(x),
+        backend.typedArrayFromHeap(dy),
+        info,
+        backend.typedArrayFromHeap(out),
+      );
+      return out;
+    }),
+};

@@ -4,7 +4,7 @@
  * names; ids outside [0, numSegments) are dropped, as on cpu. The result is float32, as cpu's is.
  */
 import * as tf from "@tensorflow/tfjs";
-import { addHeapKernel } from "./replace_kernel";
+import { onHeap, type KernelDescriptor } from "./kernel_registry";
 
 /** out[id][j] += x[k][j] for every k whose id is in range; `out` must start at zero. */
 export function segmentSum(
@@ -24,21 +24,26 @@ export function segmentSum(
   }
 }
 
-/** Register it on `backendName` (wasm) unless that backend has one. */
-export function installWasmSegmentSum(backendName = "wasm"): void {
-  addHeapKernel("UnsortedSegmentSum", backendName, ({ inputs, attrs, backend }) => {
-    const x = inputs["x"]!;
-    const ids = inputs["segmentIds"]!;
-    const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
-    const idRank = ids.shape.length;
-    const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], "float32");
-    segmentSum(
-      backend.typedArrayFromHeap(x),
-      backend.typedArrayFromHeap(ids),
-      tf.util.sizeFromShape(x.shape.slice(idRank)),
-      numSegments,
-      backend.typedArrayFromHeap(out) as Float32Array,
-    );
-    return out;
-  });
-}
+/** UnsortedSegmentSum on wasm, which has none. */
+export const wasmSegmentSum: KernelDescriptor = {
+  kernelName: "UnsortedSegmentSum",
+  backendName: "wasm",
+  kind: "addition",
+  reason: "wasm has none, so the gradient of gather (an Embedding layer's) fails",
+  make: () =>
+    onHeap(({ inputs, attrs, backend }) => {
+      const x = inputs["x"]!;
+      const ids = inputs["segmentIds"]!;
+      const numSegments = (attrs as unknown as { numSegments: number }).numSegments;
+      const idRank = ids.shape.length;
+      const out = backend.makeOutput([numSegments, ...x.shape.slice(idRank)], "float32");
+      segmentSum(
+        backend.typedArrayFromHeap(x),
+        backend.typedArrayFromHeap(ids),
+        tf.util.sizeFromShape(x.shape.slice(idRank)),
+        numSegments,
+        backend.typedArrayFromHeap(out) as Float32Array,
+      );
+      return out;
+    }),
+};

@@ -53,7 +53,7 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
           `${fn}: history entry ${i} must be a logs object like { loss: 0.3 }, received ${describe(logs)}.`,
         );
       for (const [k, v] of Object.entries(logs)) {
-        if (!series.has(k)) series.set(k, new Array(history.length).fill(NaN));
+        if (!series.has(k)) series.set(k, new Array<number>(history.length).fill(NaN));
         series.get(k)![i] = scalar(v);
       }
     });

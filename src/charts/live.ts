@@ -134,7 +134,7 @@ export class LiveTraining extends tf.Callback {
     );
   }
 
-  override async onEpochEnd(epoch: number, logs?: Logs): Promise<void> {
+  override async onEpochEnd(_epoch: number, logs?: Logs): Promise<void> {
     const values = Object.fromEntries(Object.entries(logs ?? {}).map(([k, v]) => [k, scalar(v)]));
     this.history.push(values);
     this.writeProgress(
@@ -152,7 +152,6 @@ export class LiveTraining extends tf.Callback {
       await this.pendingChart;
       this.pendingChart = this.drawChart(false);
     }
-    epoch;
   }
 
   override async onTrainEnd(): Promise<void> {

@@ -330,7 +330,7 @@ export function optimizerPath(
   try {
     const points: [number, number][] = [[start[0], start[1]]];
     for (let i = 0; i < steps; i++) {
-      optimizer.minimize(() => tf.sum(f(p.slice(0, 1), p.slice(1, 1))) as tf.Scalar, false, [p]);
+      optimizer.minimize(() => tf.sum<tf.Scalar>(f(p.slice(0, 1), p.slice(1, 1))), false, [p]);
       const [x, y] = p.dataSync();
       points.push([x!, y!]);
     }

@@ -21,7 +21,7 @@ export function toCategorical(y: tf.Tensor | ArrayLike<number>, numClasses?: num
       throw new RangeError(
         `${fn}: y must hold one label per sample, shape [n] or [n, 1], received [${y.shape.join(", ")}].`,
       );
-    labels = tf.reshape(y, [-1]) as tf.Tensor1D;
+    labels = tf.reshape<tf.Rank.R1>(y, [-1]);
   } else {
     if (y === null || typeof y !== "object" || typeof y.length !== "number")
       throw new TypeError(`${fn}: y must be a tensor or an array of class numbers, received ${describe(y)}.`);
@@ -75,7 +75,7 @@ export function arrayReshape<R extends tf.Rank>(x: tf.Tensor, shape: number[]): 
       `${fn}: cannot reshape [${x.shape.join(", ")}] (${x.size} values) to [${shape.join(", ")}]${shape.includes(-1) ? "" : ` (${known} values)`}.`,
     );
   }
-  return tf.reshape(x, shape as never) as tf.Tensor<R>;
+  return tf.reshape<R>(x, shape as never);
 }
 
 function checkSamples(fn: string, x: tf.Tensor): number {
@@ -96,7 +96,7 @@ export function sampleSlice<T extends tf.Tensor>(x: T, start: number, end?: numb
     throw new RangeError(`${fn}: start must be a whole number in [0, ${n}], received ${describe(start)}.`);
   if (!Number.isInteger(stop) || stop < start || stop > n)
     throw new RangeError(`${fn}: end must be a whole number in [${start}, ${n}], received ${describe(end)}.`);
-  return tf.slice(x, [start, ...x.shape.slice(1).map(() => 0)], [stop - start, ...x.shape.slice(1)]) as T;
+  return tf.slice<tf.Rank, T>(x, [start, ...x.shape.slice(1).map(() => 0)], [stop - start, ...x.shape.slice(1)]);
 }
 
 /**

@@ -77,7 +77,7 @@ function outputText(outputs: CellOutput[]): string {
         ? [o.text ?? ""].flat().join("")
         : o.output_type === "error"
           ? `${o.ename}: ${o.evalue}`
-          : [o.data?.["text/plain"] ?? ""].flat().join(""),
+          : [(o.data?.["text/plain"] as string | string[] | undefined) ?? ""].flat().join(""),
     )
     .join("");
 }

@@ -68,7 +68,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const ratio = process.argv.includes("--4:3") ? "4:3" : "16:9";
   printDeck(undefined, undefined, ratio)
     .then((p) => console.log(`Wrote ${p}`))
-    .catch((e) => {
+    .catch((e: unknown) => {
       console.error((e as Error).message);
       process.exit(1);
     });

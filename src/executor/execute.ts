@@ -112,7 +112,7 @@ export function executeNotebook(input: Notebook | string, options: ExecuteOption
     const run = spawnSync(python, args, { env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     let log: { error: string | null; cells: Record<string, MessageLogEntry[]> };
     try {
-      log = JSON.parse(readFileSync(logPath, "utf8"));
+      log = JSON.parse(readFileSync(logPath, "utf8")) as typeof log;
     } catch {
       throw new Error(`run_notebook.py failed before executing (exit ${run.status}):\n${run.stderr}`);
     }

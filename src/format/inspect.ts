@@ -35,29 +35,18 @@ export function print(x: tf.Tensor, options?: Partial<PrintOptions>): void {
   console.log(formatTensor(x, options));
 }
 
-let installed = false;
-
 /**
- * Make every tf.Tensor print with {@link formatTensor} under `util.inspect` and `console.log`.
- * Nested in another object, a tensor prints as its one-line {@link str} summary instead.
- * Called when deepdeck loads; calling it again does nothing.
+ * How a tf.Tensor prints under `util.inspect` and `console.log` (src/install.ts puts it on
+ * `tf.Tensor.prototype[util.inspect.custom]`): {@link formatTensor} at the top level, the one-line
+ * {@link str} summary when nested in another object.
  */
-export function installTensorInspect(): void {
-  if (installed) return;
-  installed = true;
-  Object.defineProperty(tf.Tensor.prototype, inspect.custom, {
-    configurable: true,
-    writable: true,
-    enumerable: false,
-    value: function (this: tf.Tensor, depth: number, options: { depth?: number | null }): string {
-      if (this.isDisposed) return `${header(this)} (disposed)`;
-      const top = options.depth === null || options.depth === undefined || depth >= options.depth;
-      try {
-        return top ? formatTensor(this) : strLine(this);
-      } catch (e) {
-        // Printing must never throw inside console.log; say what went wrong instead.
-        return `${header(this)} (values could not be read: ${(e as Error).message})`;
-      }
-    },
-  });
+export function inspectTensor(this: tf.Tensor, depth: number, options: { depth?: number | null }): string {
+  if (this.isDisposed) return `${header(this)} (disposed)`;
+  const top = options.depth === null || options.depth === undefined || depth >= options.depth;
+  try {
+    return top ? formatTensor(this) : strLine(this);
+  } catch (e) {
+    // Printing must never throw inside console.log; say what went wrong instead.
+    return `${header(this)} (values could not be read: ${(e as Error).message})`;
+  }
 }

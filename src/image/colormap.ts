@@ -31,7 +31,7 @@ function build(name: ColormapName): Uint8Array {
     return lut;
   }
   // Loaded on first use: vega is large and only colour maps need it here.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+
   const vega = require("vega") as { scheme(name: string): (t: number) => string };
   const interpolate = vega.scheme(name === "rdbu" ? "redblue" : name);
   for (let i = 0; i < 256; i++) {

@@ -124,7 +124,7 @@ export function gradCam(model: tf.LayersModel, image: tf.Tensor, options: GradCa
       const resized = tf.image.resizeBilinear(cam, [x.shape[1]!, x.shape[2]!]).reshape([x.shape[1]!, x.shape[2]!]);
       const peak = tf.max(resized);
       // A class with no positive evidence anywhere gives an all-zero map, not a division by zero.
-      const heatmap = tf.div(resized, tf.maximum(peak, 1e-12)) as tf.Tensor2D;
+      const heatmap = tf.div<tf.Tensor2D>(resized, tf.maximum(peak, 1e-12));
       return { heatmap, classIndex, score, layerName: layer.name };
     });
   } finally {
@@ -149,7 +149,7 @@ function colorize(map: tf.Tensor2D, cmap: ColormapName): tf.Tensor3D {
   return tf.tidy(() => {
     const lut = tf.tensor2d(colormapTable(cmap, "gradCamOverlay"), [256, 3], "int32");
     const idx = tf.cast(tf.round(tf.mul(tf.clipByValue(map, 0, 1), 255)), "int32");
-    return tf.div(tf.cast(tf.gather(lut, idx), "float32"), 255) as tf.Tensor3D;
+    return tf.div<tf.Tensor3D>(tf.cast(tf.gather(lut, idx), "float32"), 255);
   });
 }
 
@@ -190,7 +190,7 @@ export function gradCamOverlayFigure(
       // The image in [0, 1] and in RGB, so the three panels share one colour space.
       const lo = tf.min(image);
       const span = tf.maximum(tf.sub(tf.max(image), lo), 1e-12);
-      let rgb = tf.div(tf.sub(image, lo), span).reshape(image.shape.slice(1)) as tf.Tensor3D;
+      let rgb = tf.div<tf.Tensor3D>(tf.sub(image, lo), span).reshape(image.shape.slice(1));
       if (rgb.shape[2] === 1) rgb = tf.tile(rgb, [1, 1, 3]);
       const heat = colorize(heatmap, cmap);
       const overlay = tf.add(tf.mul(rgb, 1 - alpha), tf.mul(heat, alpha));

@@ -17,7 +17,6 @@ let resvg: typeof import("@resvg/resvg-js") | null = null;
 
 /** Render an SVG document to PNG bytes with the system's fonts (DejaVu Sans preferred). */
 export function svgToPng(svg: string, zoom = 1): Uint8Array {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   resvg ??= require("@resvg/resvg-js") as typeof import("@resvg/resvg-js");
   const r = new resvg.Resvg(svg, {
     fitTo: { mode: "zoom", value: zoom },

@@ -20,7 +20,7 @@ import { randomState, setRandomState } from "../seed";
 
 type FitArgs = tf.ModelFitArgs & Record<string, unknown>;
 type NamedTensor = { name: string; tensor: tf.Tensor };
-type Fit = (
+export type Fit = (
   this: tf.LayersModel,
   x: tf.Tensor | tf.Tensor[],
   y: tf.Tensor | tf.Tensor[],
@@ -52,7 +52,7 @@ function tensors(v: tf.Tensor | tf.Tensor[] | Record<string, tf.Tensor> | undefi
 function hashTensors(h: ReturnType<typeof createHash>, list: tf.Tensor[]): void {
   for (const t of list) {
     h.update(`${t.dtype}[${t.shape.join(",")}]`);
-    const data = t.dataSync() as tf.TypedArray;
+    const data = t.dataSync();
     h.update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
   }
 }
@@ -124,7 +124,7 @@ function writeEntry(
   const weights = model.weights.map((w) => w.read());
   const all = [...weights, ...optimizerWeights.map((w) => w.tensor)];
   const bytes = all.map((t) => {
-    const d = t.dataSync() as tf.TypedArray;
+    const d = t.dataSync();
     return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
   });
   const stored: Stored = {
@@ -220,15 +220,9 @@ async function restore(
   return history;
 }
 
-let installed = false;
-
-/** Wrap `LayersModel.prototype.fit` with the cache (active only while DEEPDECK_FIT_CACHE is set). */
-export function installFitCache(): void {
-  if (installed) return;
-  installed = true;
-  const proto = tf.LayersModel.prototype as unknown as { fit: Fit };
-  const fit = proto.fit;
-  proto.fit = async function (this: tf.LayersModel, x, y, args: FitArgs = {}) {
+/** `fit` with the cache in front (active only while DEEPDECK_FIT_CACHE is set); src/install.ts applies it. */
+export function withFitCache(fit: Fit): Fit {
+  return async function (this: tf.LayersModel, x, y, args: FitArgs = {}) {
     const root = fitCacheDir();
     if (!root || !this.optimizer) return fit.call(this, x, y, args);
     const key = await fitKey(this, x, y, args);

@@ -69,7 +69,7 @@ function convertInboundNode(node: Json): Json {
 }
 
 function convertLayer(layer: Obj, index: number, model: string, original?: Obj): Obj {
-  const className = String(layer["class_name"]);
+  const className = typeof layer["class_name"] === "string" ? layer["class_name"] : "";
   if (!tf.serialization.SerializationMap.getMap().classNameMap[className]) {
     const name = isObj(layer["config"]) ? layer["config"]["name"] : `#${index}`;
     throw new Error(
@@ -120,7 +120,7 @@ export function normaliseKerasConfig(raw: Json): Obj {
   }
   const rawConfig = isObj(raw["config"]) ? raw["config"] : {};
   const cfg = unwrap(rawConfig) as Obj;
-  const name = String(cfg["name"] ?? className);
+  const name = typeof cfg["name"] === "string" ? cfg["name"] : className;
   const rawLayers = (Array.isArray(rawConfig["layers"]) ? rawConfig["layers"] : []) as Obj[];
   const layers = (Array.isArray(cfg["layers"]) ? cfg["layers"] : []).map((l, i) =>
     convertLayer(l as Obj, i, name, rawLayers[i]),
@@ -132,7 +132,7 @@ export function normaliseKerasConfig(raw: Json): Obj {
   } else if (
     layers.length > 0 &&
     layers[0]!["class_name"] !== "InputLayer" &&
-    !!isObj(layers[0]!["config"]) &&
+    isObj(layers[0]!["config"]) &&
     !("batch_input_shape" in layers[0]!["config"]) &&
     Array.isArray(cfg["build_input_shape"])
   ) {

@@ -32,7 +32,11 @@ function child(group: Node, name: string): H5Group | H5Dataset | null {
 }
 
 function isDataset(v: unknown): v is H5Dataset {
-  return !!v && typeof (v as H5Dataset).shape !== "undefined" && typeof (v as { keys?: unknown }).keys !== "function";
+  return (
+    !!v &&
+    typeof (v as { shape?: unknown }).shape !== "undefined" &&
+    typeof (v as { keys?: unknown }).keys !== "function"
+  );
 }
 
 function toTensor(ds: H5Dataset, what: string): tf.Tensor {
@@ -47,7 +51,7 @@ function toTensor(ds: H5Dataset, what: string): tf.Tensor {
   )
     return tf.tensor(Float32Array.from(value as ArrayLike<number>), shape, "float32");
   if (typeof value === "number") return tf.scalar(value);
-  throw new Error(`${fn}: weight ${what} has a type deepdeck cannot read (${ds.dtype}).`);
+  throw new Error(`${fn}: weight ${what} has a type deepdeck cannot read (${JSON.stringify(ds.dtype)}).`);
 }
 
 /** A weight named in weight_names: stored at that path, with or without Keras 2's ":0" suffix. */
@@ -238,7 +242,8 @@ async function loadH5(path: string, options: LoadKerasOptions): Promise<tf.Layer
     const weightsRoot = (child(file, "model_weights") as Node | null) ?? file;
     loadH5Weights(model, weightsRoot);
     const training = stringAttr(file, "training_config");
-    if (!options.model && options.compile !== false && training) compileFromTrainingConfig(model, JSON.parse(training));
+    if (!options.model && options.compile !== false && training)
+      compileFromTrainingConfig(model, JSON.parse(training) as Record<string, unknown>);
     return model;
   } finally {
     file.close();
@@ -260,7 +265,7 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
   if (!model) {
     const configBytes = entries["config.json"];
     if (!configBytes) throw new Error(`${fn}: ${path} has no config.json.`);
-    config = JSON.parse(new TextDecoder().decode(configBytes));
+    config = JSON.parse(new TextDecoder().decode(configBytes)) as Record<string, unknown>;
     model = await buildModel(config);
   }
   // h5wasm reads files from disk; the weights come out of the zip into a private temporary folder.

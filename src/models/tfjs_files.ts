@@ -87,7 +87,7 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
     throw new Error(`${fn}: ${dir} has no model.json; is it a folder written by dd.saveModel or tfjs's model.save?`);
   let json: tf.io.ModelJSON;
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    json = JSON.parse(readFileSync(file, "utf8")) as tf.io.ModelJSON;
   } catch (e) {
     throw new Error(`${fn}: ${file} is not valid JSON (${(e as Error).message}); the file is damaged.`);
   }

@@ -15,7 +15,7 @@ interface ExecuteRequest {
   stop_on_error?: boolean;
 }
 interface HandlerPrototype {
-  handleExecuteImpl(this: Handler, req: ExecuteRequest, ...rest: unknown[]): Promise<unknown>;
+  handleExecuteImpl: (this: Handler, req: ExecuteRequest, ...rest: unknown[]) => Promise<unknown>;
   __deepdeckPatched?: boolean;
 }
 interface Handler {

@@ -26,14 +26,14 @@ try {
 }
 
 const tslabDir = dirname(require.resolve("tslab/package.json"));
-patchTslabHandler(require(join(tslabDir, "dist", "jupyter.js")));
+patchTslabHandler(require(join(tslabDir, "dist", "jupyter.js")) as Parameters<typeof patchTslabHandler>[0]);
 const { startKernel } = require(join(tslabDir, "dist", "main.js")) as {
-  startKernel(options: {
+  startKernel: (options: {
     configPath: string;
     enableFindLocal: boolean;
     jsKernel: boolean;
     globalVersion: string;
-  }): void;
+  }) => void;
 };
 const { version } = require(join(tslabDir, "package.json")) as { version: string };
 startKernel({ configPath: argValue("--config-path"), enableFindLocal: false, jsKernel: false, globalVersion: version });

@@ -1,0 +1,20 @@
+/**
+ * Every kernel and gradient deepdeck adds to TensorFlow.js, in one list. A new kernel module exports its
+ * descriptors and is added here; `installKernels` in kernel_registry.ts does the rest.
+ */
+import { convBackpropKernels, dilatedConv2DGradient } from "./conv2d_gradients";
+import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
+import { wasmCopyKernels } from "./wasm_copy_kernels";
+import { wasmKernelFixes } from "./wasm_kernels";
+import { wasmMaxPoolGrad } from "./wasm_max_pool_grad";
+import { wasmSegmentSum } from "./wasm_segment_sum";
+
+export const deepdeckKernels: readonly KernelDescriptor[] = [
+  ...convBackpropKernels,
+  ...wasmKernelFixes,
+  ...wasmCopyKernels,
+  wasmMaxPoolGrad,
+  wasmSegmentSum,
+];
+
+export const deepdeckGradients: readonly GradientDescriptor[] = [dilatedConv2DGradient];

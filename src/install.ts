@@ -1,0 +1,31 @@
+/**
+ * Every change deepdeck makes to TensorFlow.js's own objects, in one place and in the order that
+ * matters, applied once when deepdeck is imported. Backend kernels are not here: they go on a backend
+ * when it starts (src/backend/kernel_registry.ts).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { inspect } from "node:util";
+import { installDeepdeckGradients } from "./backend/ready";
+import { inspectTensor } from "./format/inspect";
+import { withFitCache, type Fit } from "./models/fit_cache";
+import { withQuickMode } from "./quick";
+
+let installed = false;
+
+/** Apply deepdeck's patches; calling it again does nothing. */
+export function installPatches(): void {
+  if (installed) return;
+  installed = true;
+  // Gradients hold on every backend, so they go in before any backend is chosen.
+  installDeepdeckGradients();
+  Object.defineProperty(tf.Tensor.prototype, inspect.custom, {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: inspectTensor,
+  });
+  // Sequential.fit delegates to LayersModel.fit, so wrapping the latter covers both. The cache wraps
+  // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key.
+  const proto = tf.LayersModel.prototype as unknown as { fit: Fit };
+  proto.fit = withQuickMode(withFitCache(proto.fit));
+}
