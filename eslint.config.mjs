@@ -49,6 +49,8 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-call": "off",
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/restrict-plus-operands": "off",
+      // Tests assert that display helpers return nothing (a notebook would print a returned value).
+      "@typescript-eslint/no-confusing-void-expression": "off",
       // Assertion messages print shapes as `1,2,3`, which is enough to find a failing case.
       "@typescript-eslint/restrict-template-expressions": [
         "error",

@@ -228,7 +228,7 @@ function computedWithOps(
         backend.incRef(info!.dataId);
         wrapped[name] = engine.makeTensorFromTensorInfo(info!);
       }
-      return compute(wrapped, attrs as Record<string, unknown>);
+      return compute(wrapped, attrs);
     });
     backend.incRef(result.dataId);
     const out: tf.TensorInfo = { dataId: result.dataId, shape: result.shape, dtype: result.dtype };

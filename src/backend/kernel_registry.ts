@@ -113,9 +113,7 @@ export function installGradients(descriptors: readonly GradientDescriptor[]): vo
  * benchmarks that compare with stock tfjs; returns how to undo it.
  */
 export function useStockKernels(kernelNames: readonly string[], backendName: string): () => void {
-  const ours = kernelNames
-    .filter((k) => isDeepdeckKernel(k, backendName))
-    .map((k) => tf.getKernel(k, backendName) as tf.KernelConfig);
+  const ours = kernelNames.filter((k) => isDeepdeckKernel(k, backendName)).map((k) => tf.getKernel(k, backendName));
   for (const k of ours) tf.unregisterKernel(k.kernelName, backendName);
   const theirs = ours.flatMap((k) => stockKernels.get(key(k.kernelName, backendName)) ?? []);
   for (const k of theirs) {

@@ -47,29 +47,30 @@ function loadContour(): Promise<typeof D3Contour> {
 }
 
 function range(fn: string, name: string, v: unknown): [number, number] {
-  if (
-    !Array.isArray(v) ||
-    v.length !== 2 ||
-    !v.every((n) => typeof n === "number" && Number.isFinite(n)) ||
-    v[0] >= v[1]
-  ) {
+  const [lo, hi] = Array.isArray(v) && v.length === 2 ? (v as unknown[]) : [];
+  if (typeof lo !== "number" || typeof hi !== "number" || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi)
     throw new RangeError(`${fn}: option ${name} must be [min, max] with min < max, received ${describe(v)}.`);
-  }
-  return [v[0], v[1]];
+  return [lo, hi];
+}
+
+function isPath(p: unknown): p is SurfacePath {
+  if (p === null || typeof p !== "object") return false;
+  const { name, points } = p as { name?: unknown; points?: unknown };
+  return (
+    typeof name === "string" &&
+    Array.isArray(points) &&
+    points.length > 0 &&
+    (points as unknown[]).every(
+      (q) => Array.isArray(q) && q.length === 2 && (q as unknown[]).every((n) => typeof n === "number"),
+    )
+  );
 }
 
 function checkPaths(fn: string, paths: unknown): SurfacePath[] {
   if (!Array.isArray(paths))
     throw new TypeError(`${fn}: paths must be an array of { name, points }, received ${describe(paths)}.`);
-  paths.forEach((p, i) => {
-    const ok =
-      p &&
-      typeof p === "object" &&
-      typeof p.name === "string" &&
-      Array.isArray(p.points) &&
-      p.points.length > 0 &&
-      p.points.every((q: unknown) => Array.isArray(q) && q.length === 2 && q.every((n) => typeof n === "number"));
-    if (!ok)
+  (paths as unknown[]).forEach((p, i) => {
+    if (!isPath(p))
       throw new TypeError(
         `${fn}: paths[${i}] must be { name: string, points: [x, y][] } with at least one point, received ${describe(p)}.`,
       );

@@ -3,7 +3,6 @@
  * console.log), or when a script logs it: dtype, shape and numpy-style values.
  */
 import * as tf from "@tensorflow/tfjs";
-import { inspect } from "node:util";
 import { resolvePrintOptions, type PrintOptions } from "./print_options";
 import { formatValues, summaryIndices } from "./tensor_format";
 import { assertLiveTensor, readBlock } from "./tensor_read";

@@ -50,7 +50,7 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 function leaf(value: unknown, count: number): string {
-  if (value instanceof tf.Tensor) return strLine(value, count);
+  if (value instanceof tf.Tensor) return strLine(value as tf.Tensor, count);
   if (typeof value === "number") return `number ${value}`;
   if (typeof value === "string") return `string ${JSON.stringify(value)}`;
   if (typeof value === "boolean") return `boolean ${value}`;
