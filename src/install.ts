@@ -6,6 +6,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
 import { installDeepdeckGradients } from "./backend/ready";
+import { setProgressLine } from "./data/progress";
+import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
 import { withFitCache, type Fit } from "./models/fit_cache";
 import { withQuickMode } from "./quick";
@@ -24,6 +26,8 @@ export function installPatches(): void {
     enumerable: false,
     value: inspectTensor,
   });
+  // Downloads report progress through the display layer: one bar updated in place in a notebook.
+  setProgressLine(inPlaceLine);
   // Sequential.fit delegates to LayersModel.fit, so wrapping the latter covers both. The cache wraps
   // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key.
   const proto = tf.LayersModel.prototype as unknown as { fit: Fit };

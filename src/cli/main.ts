@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The `deepdeck` command: install-kernel, start, link. */
-import { installKernelSpec, kernelSpec, type KernelSpecTarget } from "./kernelspec";
-import { describeLink, linkSelf } from "./link";
+import { installKernelSpec, kernelSpec, type KernelSpecTarget } from "../project/kernelspec";
+import { describeLink, linkSelf } from "../project/link";
 import { start } from "./start";
 
 const usage = `Usage: deepdeck <command>

@@ -6,8 +6,8 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { messages } from "../messages";
-import { installKernelSpec, kernelSpecDir } from "./kernelspec";
-import { linkSelf, packageRoot } from "./link";
+import { installKernelSpec, kernelSpecDir } from "../project/kernelspec";
+import { linkSelf, packageRoot } from "../project/link";
 
 /** The first executable called `name` on PATH. */
 export function which(name: string, path = process.env["PATH"] ?? ""): string | null {

@@ -6,18 +6,17 @@
  * `--execute --force` runs the code even when it has not changed (the cache keys on the deck's code, not
  * on deepdeck's); `--retrain` also trains again instead of restoring unchanged runs from the fit cache.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { installKernelSpec } from "../cli/kernelspec.js";
+import { installKernelSpec } from "../project/kernelspec.js";
+import { replaceDirAtomic } from "../io/atomic_write.js";
+import { packageRoot as root } from "../project/link.js";
 import { knit } from "./knit.mjs";
 import { parseDeck, type ParsedDeck } from "./parse.mjs";
 import { renderDeck } from "./render.mjs";
-
-const here = dirname(fileURLToPath(import.meta.url));
-export const root = resolve(here, "..", "..");
 
 export interface BuildOptions {
   deck?: string;
@@ -64,28 +63,26 @@ export function buildDeck(options: BuildOptions = {}): ParsedDeck {
     workDir: join(root, "slides", ".knit-work"),
     env,
   });
-  const tmp = `${out}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, "assets"), { recursive: true });
-  const template = readFileSync(join(root, "src", "deck", "template.html"), "utf8");
-  const title = deck.slides[0]?.title ?? "Slides";
-  writeFileSync(
-    join(tmp, "index.html"),
-    page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures") })),
-  );
-  writeFileSync(
-    join(tmp, "print.html"),
-    page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures"), print: true })),
-  );
-  cpSync(join(root, "node_modules", "remark-slide", "out", "remark.min.js"), join(tmp, "assets", "remark.min.js"));
-  cpSync(join(root, "src", "deck", "theme.css"), join(tmp, "assets", "theme.css"));
-  mkdirSync(join(tmp, "assets", "katex"), { recursive: true });
-  cpSync(join(root, "node_modules", "katex", "dist", "katex.min.css"), join(tmp, "assets", "katex", "katex.min.css"));
-  cpSync(join(root, "node_modules", "katex", "dist", "fonts"), join(tmp, "assets", "katex", "fonts"), {
-    recursive: true,
+  replaceDirAtomic(out, (tmp) => {
+    mkdirSync(join(tmp, "assets"), { recursive: true });
+    const template = readFileSync(join(root, "src", "deck", "template.html"), "utf8");
+    const title = deck.slides[0]?.title ?? "Slides";
+    writeFileSync(
+      join(tmp, "index.html"),
+      page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures") })),
+    );
+    writeFileSync(
+      join(tmp, "print.html"),
+      page(template, title, renderDeck(deck, outputs, { figuresDir: join(tmp, "figures"), print: true })),
+    );
+    cpSync(join(root, "node_modules", "remark-slide", "out", "remark.min.js"), join(tmp, "assets", "remark.min.js"));
+    cpSync(join(root, "src", "deck", "theme.css"), join(tmp, "assets", "theme.css"));
+    mkdirSync(join(tmp, "assets", "katex"), { recursive: true });
+    cpSync(join(root, "node_modules", "katex", "dist", "katex.min.css"), join(tmp, "assets", "katex", "katex.min.css"));
+    cpSync(join(root, "node_modules", "katex", "dist", "fonts"), join(tmp, "assets", "katex", "fonts"), {
+      recursive: true,
+    });
   });
-  rmSync(out, { recursive: true, force: true });
-  renameSync(tmp, out);
   return deck;
 }
 

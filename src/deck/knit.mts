@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { writeFileAtomic } from "../cli/kernelspec.js";
+import { writeFileAtomic } from "../io/atomic_write.js";
 import { executeNotebook, makeNotebook, type CellOutput } from "../executor/execute.js";
 import type { ParsedDeck } from "./parse.mjs";
 

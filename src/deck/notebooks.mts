@@ -7,9 +7,9 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { writeFileAtomic } from "../cli/kernelspec.js";
+import { writeFileAtomic } from "../io/atomic_write.js";
 import type { CellOutput, Notebook, NotebookCell } from "../executor/execute.js";
-import { root } from "./build.mjs";
+import { packageRoot as root } from "../project/link.js";
 import { readKnitCache, type KnitCache } from "./knit.mjs";
 import { parseDeck, type ParsedDeck } from "./parse.mjs";
 import type { Slide } from "./source.mjs";

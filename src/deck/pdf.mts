@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
-import { root } from "./build.mjs";
+import { packageRoot as root } from "../project/link.js";
 
 export const chromiumFlags = [
   "--headless",

@@ -95,3 +95,12 @@ export function display(value: DisplayValue, options: DisplayOptions = {}): void
 export function newDisplay(): DisplayHandle {
   return new DisplayHandle();
 }
+
+/** A line of text updated in place: one display in a notebook, a carriage-returned line on stderr elsewhere. */
+export function inPlaceLine(): (text: string, final: boolean) => void {
+  const handle = hasDisplayFrontEnd() ? newDisplay() : null;
+  return (text, final) => {
+    if (handle) handle.update(text);
+    else process.stderr.write(`\r${text}${final ? "\n" : ""}`);
+  };
+}

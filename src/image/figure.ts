@@ -1,7 +1,7 @@
 /** A rendered figure: PNG bytes (every front-end), an SVG when it has text, and a one-line description. */
-import { renameSync, writeFileSync } from "node:fs";
 import { inspect } from "node:util";
 import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display/bundle";
+import { writeFileAtomic } from "../io/atomic_write";
 
 export class Figure implements Displayable {
   constructor(
@@ -29,9 +29,7 @@ export class Figure implements Displayable {
       throw new Error(`Figure.save: path must end in .png or .svg, received ${JSON.stringify(path)}.`);
     if (svg && !this.svg)
       throw new Error("Figure.save: this figure has no SVG form (it has no text); save it as .png.");
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, svg ? this.svg! : this.png);
-    renameSync(tmp, path);
+    writeFileAtomic(path, svg ? this.svg! : this.png);
   }
 
   [inspect.custom](): string {

@@ -13,7 +13,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { replaceDirAtomic } from "../io/atomic_write";
 import { join } from "node:path";
 import { quickMode } from "../quick";
 import { randomState, setRandomState } from "../seed";
@@ -139,14 +140,11 @@ function writeEntry(
     trainedSeconds: seconds,
     randomStateAfter: randomState(),
   };
-  // A whole entry or none: written beside, then renamed into place.
-  const tmp = `${dir}.${process.pid}.tmp`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(tmp, { recursive: true });
-  writeFileSync(join(tmp, "weights.bin"), Buffer.concat(bytes));
-  writeFileSync(join(tmp, "entry.json"), JSON.stringify(stored) + "\n");
-  rmSync(dir, { recursive: true, force: true });
-  renameSync(tmp, dir);
+  // A whole entry or none.
+  replaceDirAtomic(dir, (tmp) => {
+    writeFileSync(join(tmp, "weights.bin"), Buffer.concat(bytes));
+    writeFileSync(join(tmp, "entry.json"), JSON.stringify(stored) + "\n");
+  });
 }
 
 function readEntry(dir: string): { stored: Stored; values: tf.Tensor[] } | null {

@@ -1,12 +1,12 @@
 /**
  * Writing a model in the Keras 2 HDF5 layout (`model.save("x.h5")` in Keras 2, `save_model_hdf5` in
  * R), so Keras, tf.keras and R keras can load it: model_config, keras_version, backend, and
- * model_weights with layer_names and weight_names. Written to a temporary file, then renamed.
+ * model_weights with layer_names and weight_names. Written atomically (src/io/atomic_write.ts).
  */
 import * as tf from "@tensorflow/tfjs";
-import { renameSync, rmSync } from "node:fs";
+import { writeAtomic } from "../io/atomic_write";
 import { describe } from "../messages";
-import { h5 } from "./hdf5";
+import { h5, type H5File } from "./hdf5";
 import { kerasConfigOf } from "./keras_config";
 
 const lossKeras: Record<string, string> = {
@@ -59,39 +59,40 @@ export async function saveKeras(model: tf.LayersModel, path: string): Promise<vo
   if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path))
     throw new TypeError(`${fn}: path must end in .h5 or .hdf5, received ${describe(path)}.`);
   const H5 = await h5();
-  const tmp = `${path}.${process.pid}.tmp`;
-  const file = new H5.File(tmp, "w");
-  try {
-    file.create_attribute("keras_version", "2.15.0");
-    file.create_attribute("backend", "tensorflow");
-    file.create_attribute("generated_by", `deepdeck (TensorFlow.js ${tf.version_layers})`);
-    file.create_attribute("model_config", JSON.stringify(kerasConfigOf(model)));
-    const training = trainingConfig(model);
-    if (training) file.create_attribute("training_config", JSON.stringify(training));
-    const weights = file.create_group("model_weights");
-    weights.create_attribute(
-      "layer_names",
-      model.layers.map((l) => l.name),
-    );
-    weights.create_attribute("backend", "tensorflow");
-    weights.create_attribute("keras_version", "2.15.0");
-    for (const layer of model.layers) {
-      const group = weights.create_group(layer.name);
-      const names = layer.weights.map((w) => `${layer.name}/${w.originalName.split("/").pop()}:0`);
-      group.create_attribute("weight_names", names.length > 0 ? names : []);
-      layer.weights.forEach((w, i) => {
-        const values = w.read().dataSync() as Float32Array;
-        const [sub, leaf] = names[i]!.split("/") as [string, string];
-        const parent = (group.get(sub) as unknown as typeof group | null) ?? group.create_group(sub);
-        parent.create_dataset({ name: leaf, data: new Float32Array(values), shape: w.shape as number[], dtype: "<f" });
-      });
+  await writeAtomic(path, (tmp) => {
+    const file = new H5.File(tmp, "w");
+    try {
+      writeModel(file, model);
+      file.flush();
+    } finally {
+      file.close();
     }
-    file.flush();
-  } catch (e) {
-    file.close();
-    rmSync(tmp, { force: true });
-    throw e;
+  });
+}
+
+function writeModel(file: H5File, model: tf.LayersModel): void {
+  file.create_attribute("keras_version", "2.15.0");
+  file.create_attribute("backend", "tensorflow");
+  file.create_attribute("generated_by", `deepdeck (TensorFlow.js ${tf.version_layers})`);
+  file.create_attribute("model_config", JSON.stringify(kerasConfigOf(model)));
+  const training = trainingConfig(model);
+  if (training) file.create_attribute("training_config", JSON.stringify(training));
+  const weights = file.create_group("model_weights");
+  weights.create_attribute(
+    "layer_names",
+    model.layers.map((l) => l.name),
+  );
+  weights.create_attribute("backend", "tensorflow");
+  weights.create_attribute("keras_version", "2.15.0");
+  for (const layer of model.layers) {
+    const group = weights.create_group(layer.name);
+    const names = layer.weights.map((w) => `${layer.name}/${w.originalName.split("/").pop()}:0`);
+    group.create_attribute("weight_names", names.length > 0 ? names : []);
+    layer.weights.forEach((w, i) => {
+      const values = w.read().dataSync() as Float32Array;
+      const [sub, leaf] = names[i]!.split("/") as [string, string];
+      const parent = (group.get(sub) as unknown as typeof group | null) ?? group.create_group(sub);
+      parent.create_dataset({ name: leaf, data: new Float32Array(values), shape: w.shape as number[], dtype: "<f" });
+    });
   }
-  file.close();
-  renameSync(tmp, path);
 }

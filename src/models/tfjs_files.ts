@@ -4,8 +4,9 @@
  * Writes go to a temporary folder that replaces the target in one rename.
  */
 import * as tf from "@tensorflow/tfjs";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { replaceDirAtomic } from "../io/atomic_write";
 import { describe } from "../messages";
 
 const shardBytes = 4 * 1024 * 1024;
@@ -28,35 +29,15 @@ function concatWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
   return tf.io.CompositeArrayBuffer.join(data);
 }
 
-/** Replace `target` with the folder `tmp` in one rename (moving an old folder aside first). */
-function replaceDir(tmp: string, target: string): void {
-  if (existsSync(target)) {
-    const old = `${target}.old-${process.pid}-${Date.now()}`;
-    renameSync(target, old);
-    try {
-      renameSync(tmp, target);
-    } catch (e) {
-      renameSync(old, target);
-      throw e;
-    }
-    rmSync(old, { recursive: true, force: true });
-  } else {
-    renameSync(tmp, target);
-  }
-}
-
 /** An IO handler that writes model.json and weight shards into `dir`. */
 export function fileSaveHandler(dir: string, written: (info: SavedModelInfo) => void = () => {}): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const target = resolve(dir);
-      mkdirSync(dirname(target), { recursive: true });
-      const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
-      mkdirSync(tmp);
-      try {
-        const weights = new Uint8Array(concatWeights(artifacts.weightData));
-        const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
-        const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+      const weights = new Uint8Array(concatWeights(artifacts.weightData));
+      const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
+      const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+      replaceDirAtomic(target, (tmp) => {
         paths.forEach((p, i) => writeFileSync(join(tmp, p), weights.subarray(i * shardBytes, (i + 1) * shardBytes)));
         const modelJson: tf.io.ModelJSON = {
           modelTopology: artifacts.modelTopology as object,
@@ -68,13 +49,9 @@ export function fileSaveHandler(dir: string, written: (info: SavedModelInfo) => 
           ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
         };
         writeFileSync(join(tmp, "model.json"), JSON.stringify(modelJson));
-        replaceDir(tmp, target);
-        written({ dir: target, files: ["model.json", ...paths], bytes: weights.byteLength });
-        return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-      } catch (e) {
-        rmSync(tmp, { recursive: true, force: true });
-        throw e;
-      }
+      });
+      written({ dir: target, files: ["model.json", ...paths], bytes: weights.byteLength });
+      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   };
 }

@@ -5,7 +5,7 @@
  * by absolute path, and never a tslab found near the notebook.
  */
 import { dirname, join } from "node:path";
-import { linkSelf } from "../cli/link";
+import { linkSelf } from "../project/link";
 import { patchTslabHandler } from "./kernel_patches";
 
 function argValue(name: string): string {

@@ -8,7 +8,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { buildDeck, root } from "../../src/deck/build.mjs";
+import { buildDeck } from "../../src/deck/build.mjs";
+import { packageRoot as root } from "../../src/project/link.js";
 import { knit, knitHashes, readKnitCache } from "../../src/deck/knit.mjs";
 import { parseDeck, type ParsedDeck } from "../../src/deck/parse.mjs";
 

@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { installKernelSpec } from "../../src/cli/kernelspec";
+import { installKernelSpec } from "../../src/project/kernelspec";
 import { executeNotebook, findPython, makeNotebook, type ExecuteResult } from "../../src/executor/execute";
 
 export const skipJupyter = process.env["DEEPDECK_SKIP_JUPYTER"] === "1" ? "DEEPDECK_SKIP_JUPYTER=1" : false;

@@ -2,9 +2,10 @@
  * Registering the `deepdeck` Jupyter kernel: a kernel.json that starts this project's own tslab by
  * absolute path, written straight into Jupyter's data directory so no Python is needed.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../io/atomic_write";
 
 export const kernelName = "deepdeck";
 export const kernelDisplayName = "TypeScript (deepdeck)";
@@ -47,14 +48,6 @@ export function kernelSpec(node = process.execPath, launcher = kernelLauncher())
     interrupt_mode: "signal",
     metadata: { deepdeck: { tslab: dirname(require.resolve("tslab/package.json")) } },
   };
-}
-
-/** Write `content` to `file` through a temporary file and a rename, so no reader sees half a file. */
-export function writeFileAtomic(file: string, content: string): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
 }
 
 /** Register (or refresh) the kernelspec. Idempotent: an identical kernel.json is left untouched. */
