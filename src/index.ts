@@ -50,18 +50,14 @@ export { historySpec, historySummary } from "./charts/history";
 export type { HistoryLike, HistoryOptions } from "./charts/history";
 export { plotHistory, liveTraining, LiveTraining, progressLine } from "./charts/live";
 export type { LiveTrainingOptions } from "./charts/live";
-export {
-  activationSpec,
-  plotActivations,
-  activationNames,
-  probabilitiesSpec,
-  plotProbabilities,
-  confusionMatrixSpec,
-  plotConfusionMatrix,
-} from "./charts/figures";
-export type { ActivationName, ActivationOptions, ProbabilitiesOptions, ConfusionOptions } from "./charts/figures";
+export { activationSpec, plotActivations, activationNames } from "./charts/activations";
+export type { ActivationName, ActivationOptions } from "./charts/activations";
+export { probabilitiesSpec, plotProbabilities } from "./charts/probabilities";
+export type { ProbabilitiesOptions } from "./charts/probabilities";
+export { confusionMatrixSpec, plotConfusionMatrix } from "./charts/confusion";
+export type { ConfusionOptions } from "./charts/confusion";
 export { Chart, chart, showChart, renderSvg, vegaLiteMime } from "./charts/render";
-export type { ChartOptions } from "./charts/render";
+export type { ChartOptions } from "./charts/spec";
 export { lossSurfaceSpec, lossSurfaceSummary, plotLossSurface, optimizerPath } from "./charts/loss_surface";
 export type { SurfaceFunction, SurfacePath, LossSurfaceOptions } from "./charts/loss_surface";
 

@@ -6,6 +6,7 @@
 import type { TopLevelSpec } from "vega-lite";
 import { describe } from "../messages";
 import { checkKnownKeys, integer } from "../options";
+import { specBase } from "./spec";
 
 /** What `model.fit` resolves to (tf.History), or one logs object per epoch. */
 export type HistoryLike =
@@ -161,8 +162,7 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
   });
 
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    background: "white",
+    ...specBase,
     description: `Training history: ${metrics.map(displayName).join(", ")} over ${ran} epoch${ran === 1 ? "" : "s"}`,
     vconcat: panels,
     config: { view: { stroke: "#ddd" }, axis: { grid: true, gridColor: "#eee" }, legend: { orient: "right" } },

@@ -7,7 +7,8 @@ import * as tf from "@tensorflow/tfjs";
 import { hasDisplayFrontEnd, newDisplay, type DisplayHandle } from "../display/display";
 import { checkKnownKeys, integer } from "../options";
 import { formatMetrics, historySpec, historySummary, type HistoryOptions } from "./history";
-import { chart, showChart, type ChartOptions } from "./render";
+import { chart, showChart } from "./render";
+import { splitChartOptions, type ChartOptions } from "./spec";
 
 type Logs = Record<string, unknown>;
 
@@ -196,6 +197,6 @@ export function plotHistory(
   history: Parameters<typeof historySpec>[0],
   options: HistoryOptions & ChartOptions = {},
 ): Promise<void> {
-  const { png, ...rest } = options;
-  return showChart(historySpec(history, rest), historySummary(history), png === undefined ? {} : { png });
+  const [rest, display] = splitChartOptions(options);
+  return showChart(historySpec(history, rest), historySummary(history), display);
 }

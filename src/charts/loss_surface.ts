@@ -8,7 +8,8 @@ import type { TopLevelSpec } from "vega-lite";
 import type * as D3Contour from "d3-contour" with { "resolution-mode": "import" };
 import { describe } from "../messages";
 import { checkKnownKeys, integer } from "../options";
-import { showChart, type ChartOptions } from "./render";
+import { showChart } from "./render";
+import { specBase, splitChartOptions, type ChartOptions } from "./spec";
 
 /** A loss of two parameters, written with tensor ops so it works elementwise on whole grids and on scalars. */
 export type SurfaceFunction = (x: tf.Tensor, y: tf.Tensor) => tf.Tensor;
@@ -37,7 +38,6 @@ export interface LossSurfaceOptions {
 }
 
 const optionNames = ["x", "y", "resolution", "levels", "title", "width", "height"] as const;
-const schema = "https://vega.github.io/schema/vega-lite/v5.json";
 
 let d3: Promise<typeof D3Contour> | null = null;
 /** d3-contour is an ES module: loaded with a real dynamic import on first use. */
@@ -208,8 +208,7 @@ export async function lossSurfaceSpec(
   const x = { field: "x", type: "quantitative", scale: { domain: xr, nice: false, zero: false }, title: "x" } as const;
   const y = { field: "y", type: "quantitative", scale: { domain: yr, nice: false, zero: false }, title: "y" } as const;
   return {
-    $schema: schema,
-    background: "white",
+    ...specBase,
     ...(options.title ? { title: options.title } : {}),
     description: `Loss surface on x ∈ [${xr.join(", ")}], y ∈ [${yr.join(", ")}] with ${thresholds.length} contour levels and ${paths.length} optimizer path(s)`,
     width: options.width ?? 480,
@@ -295,12 +294,12 @@ export async function plotLossSurface(
   paths: SurfacePath[],
   options: LossSurfaceOptions & ChartOptions = {},
 ): Promise<void> {
-  const { png, ...rest } = options;
+  const [rest, display] = splitChartOptions(options);
   const spec = await lossSurfaceSpec(f, paths, rest);
   return showChart(
     spec,
     `<${(spec as { description: string }).description}>\n${lossSurfaceSummary(f, paths)}`,
-    png === undefined ? {} : { png },
+    display,
   );
 }
 

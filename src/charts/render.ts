@@ -7,6 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display/bundle";
 import { display } from "../display/display";
 import { svgToPng } from "../image/png";
+import type { ChartOptions } from "./spec";
 
 /** The MIME type JupyterLab renders Vega-Lite 5 specs from. */
 export const vegaLiteMime = "application/vnd.vegalite.v5+json";
@@ -58,12 +59,6 @@ export class Chart implements Displayable {
   }
 }
 addJupyterDisplay(Chart.prototype);
-
-/** Options shared by every chart display. */
-export interface ChartOptions {
-  /** Also send a PNG, for front-ends and exports without SVG (PDF via LaTeX). Default true. */
-  png?: boolean;
-}
 
 /** Build the chart of a spec: SVG always, PNG unless `png: false`. */
 export async function chart(spec: TopLevelSpec, text: string, options: ChartOptions = {}): Promise<Chart> {

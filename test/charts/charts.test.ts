@@ -3,7 +3,7 @@ import { before, describe, test } from "node:test";
 import { join } from "node:path";
 import Ajv from "ajv";
 import type { TopLevelSpec } from "vega-lite";
-import { confusionCounts } from "../../src/charts/figures";
+import { confusionCounts } from "../../src/charts/confusion";
 import { matchSnapshot } from "../support/snapshot";
 import { dd, tf } from "../support/tf";
 
