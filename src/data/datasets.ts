@@ -43,18 +43,27 @@ const optionNames = ["dir", "download", "mirrors", "limit", "quiet"] as const;
 
 type Part = "trainImages" | "trainLabels" | "testImages" | "testLabels";
 
+/** Everything deepdeck knows of a dataset: adding one means adding one entry to {@link specs}. */
 interface DatasetSpec {
+  /** The folder name on disk (deepdeck's cache, DEEPDECK_DATA_DIR, /usr/share/datasets). */
   name: string;
+  /** The function that loads it, for error messages. */
+  fn: string;
   title: string;
+  /** The shape of one image, [height, width]. */
+  imageShape: readonly [number, number];
   files: Record<Part, RemoteFile>;
   mirrors: string[];
-  kerasNpz?: string;
+  /** Where Keras keeps it under ~/.keras/datasets ("" for the folder itself), and as which .npz. */
+  keras: { dir: string; npz?: string };
 }
 
-const specs: Record<"mnist" | "fashion-mnist", DatasetSpec> = {
+const specs = {
   mnist: {
     name: "mnist",
+    fn: "mnist",
     title: "MNIST",
+    imageShape: [28, 28],
     files: {
       trainImages: { name: "train-images-idx3-ubyte.gz", bytes: 9912422, md5: "f68b3c2dcbeaaa9fbdd348bbdeb94873" },
       trainLabels: { name: "train-labels-idx1-ubyte.gz", bytes: 28881, md5: "d53e105ee54ea40749a09fcbcd1e9432" },
@@ -62,11 +71,13 @@ const specs: Record<"mnist" | "fashion-mnist", DatasetSpec> = {
       testLabels: { name: "t10k-labels-idx1-ubyte.gz", bytes: 4542, md5: "ec29112dd5afa0611ce80d1b7f02629c" },
     },
     mirrors: ["https://storage.googleapis.com/cvdf-datasets/mnist/", "https://ossci-datasets.s3.amazonaws.com/mnist/"],
-    kerasNpz: "mnist.npz",
+    keras: { dir: "", npz: "mnist.npz" },
   },
   "fashion-mnist": {
     name: "fashion-mnist",
+    fn: "fashionMnist",
     title: "Fashion-MNIST",
+    imageShape: [28, 28],
     files: {
       trainImages: { name: "train-images-idx3-ubyte.gz", bytes: 26421880, md5: "8d4fb7e6c68d591d4c3dfef9ec88bf0d" },
       trainLabels: { name: "train-labels-idx1-ubyte.gz", bytes: 29515, md5: "25c81989df183df01b3e8a0aad5dffbe" },
@@ -77,8 +88,12 @@ const specs: Record<"mnist" | "fashion-mnist", DatasetSpec> = {
       "https://storage.googleapis.com/tensorflow/tf-keras-datasets/",
       "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
     ],
+    keras: { dir: "fashion-mnist" },
   },
-};
+} as const satisfies Record<string, DatasetSpec>;
+
+/** The datasets deepdeck loads. */
+export type DatasetName = keyof typeof specs;
 
 /** Fashion-MNIST's class names, by label. */
 export const fashionMnistClasses = [
@@ -129,13 +144,13 @@ function lookIn(dir: string, spec: DatasetSpec): Found | null {
     if (hit) paths[part] = hit;
   }
   if (Object.keys(paths).length === 4) return { dir, kind: "idx", paths };
-  if (spec.kerasNpz && existsSync(join(dir, spec.kerasNpz))) return { dir, kind: "npz", paths: {} };
+  if (spec.keras.npz && existsSync(join(dir, spec.keras.npz))) return { dir, kind: "npz", paths: {} };
   return null;
 }
 
 /** The folders searched, in order, with why each is there. */
 export function searchPath(
-  name: "mnist" | "fashion-mnist",
+  name: DatasetName,
   options: Pick<DatasetOptions, "dir"> = {},
   env: NodeJS.ProcessEnv = process.env,
 ): string[] {
@@ -144,7 +159,7 @@ export function searchPath(
   if (env["DEEPDECK_DATA_DIR"]) dirs.push(join(env["DEEPDECK_DATA_DIR"], name), env["DEEPDECK_DATA_DIR"]);
   dirs.push(join(datasetCacheDir(env), name));
   const keras = join(env["KERAS_HOME"] ?? join(homedir(), ".keras"), "datasets");
-  dirs.push(name === "mnist" ? keras : join(keras, name));
+  dirs.push(join(keras, specs[name].keras.dir));
   dirs.push(join("/usr/share/datasets", name));
   return dirs;
 }
@@ -168,9 +183,9 @@ interface RawSplit {
   n: number;
 }
 
-function checkImages(a: { shape: number[] }, file: string): number {
-  if (a.shape.length !== 3 || a.shape[1] !== 28 || a.shape[2] !== 28)
-    throw new Error(`${file} should hold images [n, 28, 28], but holds [${a.shape.join(", ")}].`);
+function checkImages(a: { shape: number[] }, file: string, [h, w]: DatasetSpec["imageShape"]): number {
+  if (a.shape.length !== 3 || a.shape[1] !== h || a.shape[2] !== w)
+    throw new Error(`${file} should hold images [n, ${h}, ${w}], but holds [${a.shape.join(", ")}].`);
   return a.shape[0]!;
 }
 
@@ -179,10 +194,10 @@ function asBytes(a: IdxArray | { data: ArrayLike<number> }, file: string): Uint8
   throw new Error(`${file} should hold unsigned bytes (IDX type 0x08 / numpy uint8).`);
 }
 
-function readSplit(imagesFile: string, labelsFile: string): RawSplit {
+function readSplit(imagesFile: string, labelsFile: string, spec: DatasetSpec): RawSplit {
   const images = parseIdx(readFileSync(imagesFile), imagesFile);
   const labels = parseIdx(readFileSync(labelsFile), labelsFile);
-  const n = checkImages(images, imagesFile);
+  const n = checkImages(images, imagesFile, spec.imageShape);
   if (labels.shape.length !== 1)
     throw new Error(`${labelsFile} should hold labels [n], but holds [${labels.shape.join(", ")}].`);
   if (labels.shape[0] !== n)
@@ -192,14 +207,14 @@ function readSplit(imagesFile: string, labelsFile: string): RawSplit {
   return { x: asBytes(images, imagesFile), y: asBytes(labels, labelsFile), n };
 }
 
-function readNpz(file: string): { train: RawSplit; test: RawSplit } {
+function readNpz(file: string, spec: DatasetSpec): { train: RawSplit; test: RawSplit } {
   const arrays = parseNpz(readFileSync(file), file);
   const split = (x: string, y: string): RawSplit => {
     const xs = arrays[x];
     const ys = arrays[y];
     if (!xs || !ys)
       throw new Error(`${file} lacks ${!xs ? x : y}.npy (a Keras mnist.npz has x_train, y_train, x_test, y_test).`);
-    const n = checkImages(xs, `${file}:${x}`);
+    const n = checkImages(xs, `${file}:${x}`, spec.imageShape);
     if (ys.shape[0] !== n) throw new Error(`${file}: ${x} has ${n} images but ${y} has ${ys.shape[0]} labels.`);
     const yBytes = ys.data instanceof Uint8Array ? ys.data : Uint8Array.from(ys.data as ArrayLike<number>);
     return { x: asBytes(xs, `${file}:${x}`), y: yBytes, n };
@@ -209,11 +224,8 @@ function readNpz(file: string): { train: RawSplit; test: RawSplit } {
 
 const memo = new Map<string, { train: RawSplit; test: RawSplit }>();
 
-async function locate(
-  name: "mnist" | "fashion-mnist",
-  options: DatasetOptions,
-): Promise<{ train: RawSplit; test: RawSplit }> {
-  const spec = specs[name];
+async function locate(name: DatasetName, options: DatasetOptions): Promise<{ train: RawSplit; test: RawSplit }> {
+  const spec: DatasetSpec = specs[name];
   const dirs = searchPath(name, options);
   for (const dir of dirs) {
     const found = lookIn(dir, spec);
@@ -224,8 +236,11 @@ async function locate(
     const p = found.paths;
     const data =
       found.kind === "npz"
-        ? readNpz(join(found.dir, spec.kerasNpz!))
-        : { train: readSplit(p.trainImages!, p.trainLabels!), test: readSplit(p.testImages!, p.testLabels!) };
+        ? readNpz(join(found.dir, spec.keras.npz!), spec)
+        : {
+            train: readSplit(p.trainImages!, p.trainLabels!, spec),
+            test: readSplit(p.testImages!, p.testLabels!, spec),
+          };
     memo.set(key, data);
     return data;
   }
@@ -275,24 +290,24 @@ export function int32FromBytes(bytes: Uint8Array, shape: number[]): tf.Tensor {
 }
 
 /** Int32 tensors of a split, the first `limit` samples. */
-function toTensors(raw: RawSplit, limit: number | undefined): Split {
+function toTensors(raw: RawSplit, limit: number | undefined, [h, w]: DatasetSpec["imageShape"]): Split {
   const n = Math.min(raw.n, limit ?? raw.n);
   return {
-    x: int32FromBytes(raw.x.subarray(0, n * 784), [n, 28, 28]) as tf.Tensor3D,
+    x: int32FromBytes(raw.x.subarray(0, n * h * w), [n, h, w]) as tf.Tensor3D,
     y: int32FromBytes(raw.y.subarray(0, n), [n]) as tf.Tensor1D,
   };
 }
 
-async function load(name: "mnist" | "fashion-mnist", options: DatasetOptions): Promise<Dataset> {
-  const fn = name === "mnist" ? "mnist" : "fashionMnist";
+async function load(name: DatasetName, options: DatasetOptions): Promise<Dataset> {
+  const { fn, imageShape } = specs[name];
   checkKnownKeys(fn, options, optionNames);
   const limit =
     options.limit === undefined ? (quickMode() ? quickLimit : undefined) : integer(fn, "limit", options.limit, 1);
   await ready();
   const raw = await locate(name, options);
   return {
-    train: toTensors(raw.train, limit),
-    test: toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6))),
+    train: toTensors(raw.train, limit, imageShape),
+    test: toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6)), imageShape),
   };
 }
 
