@@ -2,6 +2,86 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
+// The wings of src/ and what each may import (see README, Layout). Library layers import only downward;
+// the tools sit above the library and share only src/project and src/executor.
+const base = ["messages", "io", "options", "quick", "seed"];
+const allowed = {
+  messages: [],
+  io: [],
+  options: ["messages"],
+  quick: [],
+  seed: ["options", "messages"],
+  backend: [...base],
+  display: [...base, "tslab/display_adapter"],
+  format: [...base, "backend", "display"],
+  data: [...base, "backend", "format"],
+  image: [...base, "backend", "display", "format"],
+  models: [...base, "backend", "display", "format"],
+  charts: [...base, "backend", "display", "format", "data", "image", "models"],
+  install: [...base, "backend", "display", "format", "data", "models"],
+  index: [
+    ...base,
+    "backend",
+    "display",
+    "format",
+    "data",
+    "image",
+    "models",
+    "charts",
+    "install",
+    "tslab/display_adapter",
+  ],
+  project: ["io"],
+  executor: ["io", "project"],
+  tslab: ["display", "project"],
+  cli: [...base, "project", "executor"],
+  deck: ["io", "project", "executor"],
+};
+const wings = Object.keys(allowed);
+const folderWings = [
+  "io",
+  "backend",
+  "display",
+  "format",
+  "data",
+  "image",
+  "models",
+  "charts",
+  "project",
+  "executor",
+  "tslab",
+  "cli",
+  "deck",
+];
+const layerRules = wings.map((wing) => {
+  const ok = allowed[wing];
+  const banned = wings.filter((w) => w !== wing && !ok.includes(w));
+  const group = banned.flatMap((w) => {
+    const paths = [`../${w}`, `../${w}.*`, `../${w}/*`, `./${w}`, `./${w}.*`, `./${w}/*`];
+    // tslab's display adapter is the one module of src/tslab the library may use.
+    return w === "tslab" && ok.includes("tslab/display_adapter")
+      ? ["../tslab/*", "!../tslab/display_adapter", "./tslab/*", "!./tslab/display_adapter"]
+      : paths;
+  });
+  const files = folderWings.includes(wing) ? [`src/${wing}/**`] : [`src/${wing}.ts`, `src/${wing}/**`];
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group,
+              message: `src/${wing} may import only ${ok.join(", ") || "nothing of deepdeck"} (README, Layout).`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+});
+
 export default tseslint.config(
   { ignores: ["dist/", "node_modules/", "notebooks/", "slides/", "test/fixtures/", "test/.tmp/"] },
   js.configs.recommended,
@@ -58,6 +138,7 @@ export default tseslint.config(
       ],
     },
   },
+  ...layerRules,
   {
     files: ["eslint.config.mjs"],
     ...tseslint.configs.disableTypeChecked,

@@ -1,0 +1,55 @@
+/** The house rules that lint cannot see (README, Layout); the import rules between wings are eslint's. */
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { test } from "node:test";
+
+const root = join(__dirname, "..");
+const src = join(root, "src");
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : /\.m?ts$/.test(name) ? [path] : [];
+  });
+}
+const folders = (dir: string) => readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory());
+
+test("every src/<folder>/ has a test/<folder>/ with tests in it", () => {
+  for (const folder of folders(src)) {
+    const tests = folders(join(root, "test")).includes(folder) ? files(join(root, "test", folder)) : [];
+    assert.ok(
+      tests.some((f) => /\.test\.m?ts$/.test(f)),
+      `src/${folder}/ has no tests under test/${folder}/`,
+    );
+  }
+});
+
+test("tfjs kernels and gradients are registered from one module, the kernel registry", () => {
+  const callers = files(src)
+    .filter((f) => /\btf\.register(Kernel|Gradient)\(/.test(readFileSync(f, "utf8")))
+    .map((f) => relative(root, f));
+  assert.deepEqual(callers, ["src/backend/kernel_registry.ts"]);
+});
+
+test("TensorFlow.js's prototypes are patched from one module, src/install.ts", () => {
+  // Code lines that name a tfjs prototype (comments may mention them).
+  const patches = files(src)
+    .filter((f) => /^(?!\s*(\*|\/\/)).*\btf\.\w+\.prototype\b/m.test(readFileSync(f, "utf8")))
+    .map((f) => relative(root, f));
+  assert.deepEqual(patches, ["src/install.ts"]);
+});
+
+test("files are renamed into place only by the atomic writer", () => {
+  const renamers = files(src)
+    .filter((f) => /\brenameSync\(/.test(readFileSync(f, "utf8")))
+    .map((f) => relative(root, f));
+  assert.deepEqual(renamers, ["src/io/atomic_write.ts"]);
+});
+
+test("lint rules are set in eslint.config.mjs, with their reasons, never turned off inline", () => {
+  const inline = [...files(src), ...files(join(root, "test")), ...files(join(root, "bench"))]
+    .filter((f) => readFileSync(f, "utf8").includes("eslint-" + "disable"))
+    .map((f) => relative(root, f));
+  assert.deepEqual(inline, []);
+});
