@@ -5,7 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
-import { installDeepdeckGradients } from "./backend/ready";
+import { installGradients } from "./backend/kernel_registry";
+import { deepdeckGradients } from "./backend/kernels";
 import { setProgressLine } from "./data/progress";
 import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
@@ -19,7 +20,7 @@ export function installPatches(): void {
   if (installed) return;
   installed = true;
   // Gradients hold on every backend, so they go in before any backend is chosen.
-  installDeepdeckGradients();
+  installGradients(deepdeckGradients);
   Object.defineProperty(tf.Tensor.prototype, inspect.custom, {
     configurable: true,
     writable: true,

@@ -5,8 +5,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
 import { messages } from "../messages";
-import { installGradients, installKernels } from "./kernel_registry";
-import { deepdeckGradients, deepdeckKernels } from "./kernels";
+import { installKernels } from "./kernel_registry";
+import { deepdeckKernels } from "./kernels";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -154,13 +154,7 @@ function describeReport(r: BackendReport): string {
 let pending: Promise<BackendReport> | null = null;
 let lastReport: BackendReport | null = null;
 
-/** deepdeck's gradients, which hold on every backend; idempotent. */
-export function installDeepdeckGradients(): void {
-  installGradients(deepdeckGradients);
-}
-
 async function choose(): Promise<BackendReport> {
-  installDeepdeckGradients();
   const override = parseOverride(process.env["DEEPDECK_BACKEND"]);
   const attempts: BackendAttempt[] = [];
   const order = override ? [override] : backendChoices;
