@@ -74,6 +74,15 @@ const configs: Config[] = [
     },
   },
   {
+    // deepdeck's kernels, but tfjs's float32-accumulating Sum and Mean: what the double sums cost.
+    name: "wasm + deepdeck kernels, stock Sum/Mean",
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
+    predictSamples: 10000,
+    setup: () => void (restore = useStockKernels(["Sum", "Mean"])),
+    teardown: () => restore(),
+  },
+  {
     name: "wasm + deepdeck kernels",
     backend: "wasm",
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },

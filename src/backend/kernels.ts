@@ -7,6 +7,7 @@ import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
 import { wasmCopyKernels } from "./wasm_copy_kernels";
 import { wasmKernelFixes } from "./wasm_kernels";
 import { wasmMaxPoolGrad } from "./wasm_max_pool_grad";
+import { wasmReductions } from "./wasm_reductions";
 import { wasmSegmentSum } from "./wasm_segment_sum";
 
 export const deepdeckKernels: readonly KernelDescriptor[] = [
@@ -15,6 +16,7 @@ export const deepdeckKernels: readonly KernelDescriptor[] = [
   ...wasmCopyKernels,
   wasmMaxPoolGrad,
   wasmSegmentSum,
+  ...wasmReductions,
 ];
 
 export const deepdeckGradients: readonly GradientDescriptor[] = [dilatedConv2DGradient];
