@@ -11,6 +11,6 @@ export function describe(value: unknown): string {
 }
 
 /** A shape as it is printed in messages: `[2, 3]`. */
-export function shapeText(shape: readonly number[]): string {
+export function shapeText(shape: readonly (number | null)[]): string {
   return `[${shape.join(", ")}]`;
 }
