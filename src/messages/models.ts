@@ -14,7 +14,7 @@ export const models = {
     fn: string,
     weight: string,
     layer: string,
-    expected: readonly number[],
+    expected: readonly (number | null)[],
     where: string,
     held: readonly number[],
   ) =>
