@@ -7,6 +7,7 @@
  * Both are exact up to float rounding against the cpu backend (test/conv2d_gradients.test.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import { messages } from "../messages";
 import type { GradientDescriptor, KernelDescriptor, KernelRun } from "./kernel_registry";
 
 type Pad = "same" | "valid" | number | tf.backend_util.ExplicitPadding;
@@ -243,8 +244,7 @@ type BackpropAttrs = Conv2DAttrs & {
 };
 
 function nhwcOnly(kernel: string, backendName: string, a: BackpropAttrs): void {
-  if (a.dataFormat === "NCHW")
-    throw new Error(`${kernel} on ${backendName}: only NHWC (channels last) data is supported.`);
+  if (a.dataFormat === "NCHW") throw new Error(messages.channelsLastOnly(kernel, backendName));
 }
 
 /** The convolution backprop kernels on wasm. */

@@ -5,6 +5,7 @@
  * the stock kernel as its fallback for the cases it hands back; an addition has none.
  */
 import * as tf from "@tensorflow/tfjs";
+import { messages } from "../messages";
 
 export interface KernelParams {
   inputs: tf.NamedTensorInfoMap;
@@ -84,7 +85,7 @@ function install(d: KernelDescriptor, backendName: string): void {
   const kernelFunc = (params: KernelParams): tf.TensorInfo | tf.TensorInfo[] => {
     const out = run(params, fallback);
     if (out !== null) return out;
-    if (!fallback) throw new Error(`${d.kernelName}: deepdeck's kernel runs on the ${backendName} backend only.`);
+    if (!fallback) throw new Error(messages.kernelBackendOnly(d.kernelName, backendName));
     return fallback(params);
   };
   const config = { ...stock, kernelName: d.kernelName, backendName, kernelFunc: kernelFunc as tf.KernelFunc };

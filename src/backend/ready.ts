@@ -170,11 +170,7 @@ async function choose(): Promise<BackendReport> {
       return report;
     }
   }
-  throw new Error(
-    override
-      ? messages.backendUnavailable(override, attempts[0]!.detail)
-      : "No TensorFlow.js backend could start, not even cpu.",
-  );
+  throw new Error(override ? messages.backendUnavailable(override, attempts[0]!.detail) : messages.noBackend());
 }
 
 /**

@@ -12,6 +12,7 @@
  * Results are identical to the cpu backend; string tensors keep the original kernels.
  */
 import * as tf from "@tensorflow/tfjs";
+import { messages } from "../messages";
 import { onHeap, type HeapParams, type KernelDescriptor } from "./kernel_registry";
 
 /** Copy the box `begin`/`size` of a row-major array with `shape` into `out`, whole innermost runs at a time. */
@@ -64,7 +65,7 @@ export function gatherRows(
   const n = indices.length;
   for (let i = 0; i < n; i++) {
     const index = indices[i]!;
-    if (!(index >= 0 && index < dim)) throw new Error(`GatherV2: the index value ${index} is not in [0, ${dim - 1}]`);
+    if (!(index >= 0 && index < dim)) throw new Error(messages.gatherIndexOutOfRange(index, dim));
   }
   for (let o = 0, w = 0; o < outer; o++) {
     const base = o * dim * inner;

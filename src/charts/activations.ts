@@ -1,6 +1,6 @@
 /** The activation functions the course draws, as a Vega-Lite line chart (pure builder) and its display. */
 import type { TopLevelSpec } from "vega-lite";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { checkKnownKeys, integer, keyword } from "../options";
 import { showChart } from "./render";
 import { specBase, splitChartOptions, type ChartOptions } from "./spec";
@@ -41,18 +41,15 @@ export function activationSpec(
   checkKnownKeys(fn, options, ["domain", "samples"]);
   const [lo, hi] = options.domain ?? [-5, 5];
   if (!(Number.isFinite(lo) && Number.isFinite(hi) && hi > lo))
-    throw new RangeError(
-      `${fn}: option domain must be [low, high] with low < high, received ${describe(options.domain)}.`,
-    );
+    throw new RangeError(messages.badDomain(fn, options.domain));
   const samples = integer(fn, "samples", options.samples ?? 201, 2, 100000);
   const entries: [string, (x: number) => number][] = Array.isArray(functions)
     ? functions.map((name) => [keyword(fn, "functions", name, activationNames), activations[name]])
     : Object.entries(functions);
-  if (entries.length === 0) throw new RangeError(`${fn}: give at least one function.`);
+  if (entries.length === 0) throw new RangeError(messages.noFunctions(fn));
   const values: { x: number; y: number; f: string }[] = [];
   for (const [name, f] of entries) {
-    if (typeof f !== "function")
-      throw new TypeError(`${fn}: ${JSON.stringify(name)} must be a function of a number, received ${describe(f)}.`);
+    if (typeof f !== "function") throw new TypeError(messages.notAFunctionOfNumber(fn, name, f));
     for (let i = 0; i < samples; i++) {
       const x = lo + ((hi - lo) * i) / (samples - 1);
       values.push({ x, y: f(x), f: name });

@@ -1,6 +1,7 @@
 /** A confusion matrix: its counts, its Vega-Lite heatmap (pure builder) and its display. */
 import * as tf from "@tensorflow/tfjs";
 import type { TopLevelSpec } from "vega-lite";
+import { messages } from "../messages";
 import { checkKnownKeys } from "../options";
 import { assertLiveTensor } from "../format/tensor_read";
 import { showChart } from "./render";
@@ -24,26 +25,20 @@ export function confusionCounts(
   const read = (name: string, v: tf.Tensor | ArrayLike<number>) => {
     if (v instanceof tf.Tensor) {
       assertLiveTensor(fn, name, v);
-      if (v.rank !== 1)
-        throw new RangeError(
-          `${fn}: ${name} must be a 1-D tensor of class numbers, received shape [${v.shape.join(", ")}]; use tf.argMax(x, -1) on probabilities or one-hot labels.`,
-        );
+      if (v.rank !== 1) throw new RangeError(messages.notClassNumbers(fn, name, v.shape));
       return Array.from(v.dataSync() as ArrayLike<number>);
     }
     return Array.from(v);
   };
   const y = read("labels", labels);
   const p = read("predictions", predictions);
-  if (y.length !== p.length)
-    throw new RangeError(`${fn}: labels (${y.length}) and predictions (${p.length}) must have the same length.`);
+  if (y.length !== p.length) throw new RangeError(messages.lengthsDiffer(fn, y.length, p.length));
   const k = numClasses ?? Math.max(...y, ...p) + 1;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   y.forEach((t, i) => {
     const q = p[i]!;
     if (!Number.isInteger(t) || !Number.isInteger(q) || t < 0 || q < 0 || t >= k || q >= k)
-      throw new RangeError(
-        `${fn}: entry ${i} has label ${t} and prediction ${q}; classes are whole numbers in [0, ${k - 1}].`,
-      );
+      throw new RangeError(messages.badConfusionEntry(fn, i, t, q, k));
     counts[t]![q]! += 1;
   });
   return counts;
@@ -60,7 +55,7 @@ export function confusionMatrixSpec(
   const counts = confusionCounts(fn, labels, predictions, options.numClasses);
   const k = counts.length;
   const names = options.classNames ?? Array.from({ length: k }, (_, i) => String(i));
-  if (names.length !== k) throw new RangeError(`${fn}: option classNames has ${names.length} names for ${k} classes.`);
+  if (names.length !== k) throw new RangeError(messages.classNamesCount(fn, names.length, k));
   const values = counts.flatMap((row, t) => row.map((count, q) => ({ true: names[t], predicted: names[q], count })));
   const total = values.reduce((s, v) => s + v.count, 0);
   const right = counts.reduce((s, row, i) => s + row[i]!, 0);

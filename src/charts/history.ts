@@ -4,7 +4,7 @@
  * 10 epochs on, accuracy on [0, 1], whole-number epochs. A pure function of the history.
  */
 import type { TopLevelSpec } from "vega-lite";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 import { specBase } from "./spec";
 
@@ -49,10 +49,7 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
   const series = new Map<string, number[]>();
   if (Array.isArray(history)) {
     history.forEach((logs, i) => {
-      if (logs === null || typeof logs !== "object")
-        throw new TypeError(
-          `${fn}: history entry ${i} must be a logs object like { loss: 0.3 }, received ${describe(logs)}.`,
-        );
+      if (logs === null || typeof logs !== "object") throw new TypeError(messages.badHistoryEntry(fn, i, logs));
       for (const [k, v] of Object.entries(logs)) {
         if (!series.has(k)) series.set(k, new Array<number>(history.length).fill(NaN));
         series.get(k)![i] = scalar(v);
@@ -61,13 +58,11 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
     return { epochs: history.map((_, i) => i + 1), series };
   }
   if (!history || typeof history !== "object" || typeof history.history !== "object" || history.history === null) {
-    throw new TypeError(
-      `${fn}: history must be what model.fit returns (a tf.History) or an array of per-epoch logs, received ${describe(history)}.`,
-    );
+    throw new TypeError(messages.notAHistory(fn, history));
   }
   let n = 0;
   for (const [k, values] of Object.entries(history.history)) {
-    if (!Array.isArray(values)) throw new TypeError(`${fn}: history.history.${k} must be an array of numbers.`);
+    if (!Array.isArray(values)) throw new TypeError(messages.badHistorySeries(fn, k));
     series.set(k, values.map(scalar));
     n = Math.max(n, values.length);
   }
@@ -99,16 +94,11 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
   const table = historyTable(fn, history);
   const known = historyMetrics(table);
   const metrics = options.metrics ?? known;
-  for (const m of metrics)
-    if (!known.includes(m))
-      throw new RangeError(
-        `${fn}: metric ${JSON.stringify(m)} is not in the history; it has ${known.join(", ") || "no metrics"}.`,
-      );
+  for (const m of metrics) if (!known.includes(m)) throw new RangeError(messages.unknownMetric(fn, m, known));
   const ran = table.epochs.length;
   const planned = options.epochs === undefined ? ran : integer(fn, "epochs", options.epochs, 1);
   const smooth = options.smooth ?? "auto";
-  if (smooth !== "auto" && typeof smooth !== "boolean")
-    throw new TypeError(`${fn}: option smooth must be true, false or "auto", received ${describe(smooth)}.`);
+  if (smooth !== "auto" && typeof smooth !== "boolean") throw new TypeError(messages.badSmooth(fn, smooth));
   const drawSmooth = smooth === "auto" ? ran >= 10 : smooth;
   const width = integer(fn, "width", options.width ?? 480, 50);
   const height = integer(fn, "height", options.height ?? 150, 50);

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TopLevelSpec } from "vega-lite";
 import type * as D3Contour from "d3-contour" with { "resolution-mode": "import" };
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 import { showChart } from "./render";
 import { specBase, splitChartOptions, type ChartOptions } from "./spec";
@@ -49,7 +49,7 @@ function loadContour(): Promise<typeof D3Contour> {
 function range(fn: string, name: string, v: unknown): [number, number] {
   const [lo, hi] = Array.isArray(v) && v.length === 2 ? (v as unknown[]) : [];
   if (typeof lo !== "number" || typeof hi !== "number" || !Number.isFinite(lo) || !Number.isFinite(hi) || lo >= hi)
-    throw new RangeError(`${fn}: option ${name} must be [min, max] with min < max, received ${describe(v)}.`);
+    throw new RangeError(messages.badRange(fn, name, v));
   return [lo, hi];
 }
 
@@ -67,13 +67,9 @@ function isPath(p: unknown): p is SurfacePath {
 }
 
 function checkPaths(fn: string, paths: unknown): SurfacePath[] {
-  if (!Array.isArray(paths))
-    throw new TypeError(`${fn}: paths must be an array of { name, points }, received ${describe(paths)}.`);
+  if (!Array.isArray(paths)) throw new TypeError(messages.pathsNotArray(fn, paths));
   (paths as unknown[]).forEach((p, i) => {
-    if (!isPath(p))
-      throw new TypeError(
-        `${fn}: paths[${i}] must be { name: string, points: [x, y][] } with at least one point, received ${describe(p)}.`,
-      );
+    if (!isPath(p)) throw new TypeError(messages.badPath(fn, i, p));
   });
   return paths as SurfacePath[];
 }
@@ -110,9 +106,7 @@ function evaluateGrid(
     const Y = tf.tile(tf.reshape(ys, [n, 1]), [1, n]);
     const z = f(X, Y);
     if (!(z instanceof tf.Tensor) || z.size !== n * n) {
-      throw new TypeError(
-        `${fn}: the loss function must return one value per (x, y) when given [${n}, ${n}] grids of x and y, received ${describe(z)}.`,
-      );
+      throw new TypeError(messages.lossNotPerPoint(fn, n, z));
     }
     return tf.cast(z, "float32").dataSync() as Float32Array;
   });
@@ -149,8 +143,7 @@ export async function lossSurfaceSpec(
   options: LossSurfaceOptions = {},
 ): Promise<TopLevelSpec> {
   const fn = "lossSurfaceSpec";
-  if (typeof f !== "function")
-    throw new TypeError(`${fn}: f must be a function (x, y) => loss on tensors, received ${describe(f)}.`);
+  if (typeof f !== "function") throw new TypeError(messages.lossNotFunction(fn, f));
   checkKnownKeys(fn, options, optionNames);
   checkPaths(fn, paths);
   const xr = options.x === undefined ? pathRange(paths, 0) : range(fn, "x", options.x);
@@ -162,9 +155,7 @@ export async function lossSurfaceSpec(
       ? levels.every(Number.isFinite) && levels.length > 0
       : Number.isInteger(levels) && levels >= 1)
   ) {
-    throw new RangeError(
-      `${fn}: option levels must be a whole number >= 1 or an array of numbers, received ${describe(levels)}.`,
-    );
+    throw new RangeError(messages.badLevels(fn, levels));
   }
   const values = evaluateGrid(fn, f, xr, yr, n);
   const thresholds = chooseLevels(values, levels);
@@ -315,14 +306,10 @@ export function optimizerPath(
   steps: number,
 ): [number, number][] {
   const fn = "optimizerPath";
-  if (typeof f !== "function")
-    throw new TypeError(`${fn}: f must be a function (x, y) => loss on tensors, received ${describe(f)}.`);
-  if (!(optimizer instanceof tf.Optimizer))
-    throw new TypeError(
-      `${fn}: optimizer must be a tf.train optimizer (tf.train.sgd(0.1), ...), received ${describe(optimizer)}.`,
-    );
+  if (typeof f !== "function") throw new TypeError(messages.lossNotFunction(fn, f));
+  if (!(optimizer instanceof tf.Optimizer)) throw new TypeError(messages.notAnOptimizer(fn, optimizer));
   if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite))
-    throw new TypeError(`${fn}: start must be [x, y], received ${describe(start)}.`);
+    throw new TypeError(messages.badStart(fn, start));
   integer(fn, "steps", steps, 0, 100000);
   const initial = tf.tensor1d([start[0], start[1]]);
   const p = tf.variable(initial);

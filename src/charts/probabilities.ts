@@ -1,6 +1,7 @@
 /** The class probabilities of one prediction, as a Vega-Lite bar chart (pure builder) and its display. */
 import * as tf from "@tensorflow/tfjs";
 import type { TopLevelSpec } from "vega-lite";
+import { messages } from "../messages";
 import { checkKnownKeys } from "../options";
 import { assertLiveTensor } from "../format/tensor_read";
 import { showChart } from "./render";
@@ -21,9 +22,7 @@ function readProbabilities(fn: string, p: tf.Tensor | ArrayLike<number>, softmax
   if (p instanceof tf.Tensor) {
     assertLiveTensor(fn, "probabilities", p);
     if (p.rank !== 1 && !(p.rank === 2 && p.shape[0] === 1))
-      throw new RangeError(
-        `${fn}: probabilities must be one prediction, shape [classes] or [1, classes], received [${p.shape.join(", ")}].`,
-      );
+      throw new RangeError(messages.probabilitiesShape(fn, p.shape));
     values = Array.from(p.dataSync() as ArrayLike<number>);
   } else {
     values = Array.from(p);
@@ -49,8 +48,7 @@ export function probabilitiesSpec(
   checkKnownKeys(fn, options, ["classNames", "softmax", "trueClass"]);
   const p = readProbabilities(fn, probabilities, options.softmax === true);
   const names = options.classNames ?? p.map((_, i) => String(i));
-  if (names.length !== p.length)
-    throw new RangeError(`${fn}: option classNames has ${names.length} names for ${p.length} classes.`);
+  if (names.length !== p.length) throw new RangeError(messages.classNamesCount(fn, names.length, p.length));
   const predicted = p.indexOf(Math.max(...p));
   const values = p.map((prob, i) => ({
     class: names[i],

@@ -6,7 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { assertLiveTensor } from "../format/tensor_read";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { checkKnownKeys } from "../options";
 
 /** Options of {@link augment}; every range is symmetric around "no change". */
@@ -25,7 +25,7 @@ export interface AugmentOptions {
 
 function nonNegative(fn: string, name: string, v: unknown, max: number): number {
   if (typeof v !== "number" || !Number.isFinite(v) || v < 0 || v > max)
-    throw new RangeError(`${fn}: option ${name} must be a number in [0, ${max}], received ${describe(v)}.`);
+    throw new RangeError(messages.optionNotNumberIn(fn, name, v, 0, max));
   return v;
 }
 
@@ -38,18 +38,15 @@ export function augment(images: tf.Tensor, options: AugmentOptions = {}): tf.Ten
   const fn = "augment";
   assertLiveTensor(fn, "images", images);
   checkKnownKeys(fn, options, ["rotation", "shift", "zoom", "flip", "fill"]);
-  if (images.rank !== 4)
-    throw new RangeError(
-      `${fn}: images must be a batch [n, height, width, channels], received shape [${images.shape.join(", ")}]; add the channel axis with .reshape([-1, 28, 28, 1]).`,
-    );
+  if (images.rank !== 4) throw new RangeError(messages.augmentNotBatch(fn, images.shape));
   const rotation = nonNegative(fn, "rotation", options.rotation ?? 0, 180);
   const shift = nonNegative(fn, "shift", options.shift ?? 0, 1);
   const zoom = nonNegative(fn, "zoom", options.zoom ?? 0, 0.9);
   const fill = options.fill ?? 0;
   if (typeof fill !== "number" || !Number.isFinite(fill))
-    throw new TypeError(`${fn}: option fill must be a number, received ${describe(fill)}.`);
+    throw new TypeError(messages.optionNotNumber(fn, "fill", fill));
   if (options.flip !== undefined && typeof options.flip !== "boolean")
-    throw new TypeError(`${fn}: option flip must be true or false, received ${describe(options.flip)}.`);
+    throw new TypeError(messages.optionNotBoolean(fn, "flip", options.flip));
   // Nothing to do: a copy (tf.image.transform on the cpu backend would also blank the last row and column).
   if (rotation === 0 && shift === 0 && zoom === 0 && !options.flip)
     return tf.tidy(() => (images.dtype === "float32" ? tf.clone(images) : tf.cast(images, "float32"))) as tf.Tensor4D;

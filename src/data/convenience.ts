@@ -3,7 +3,7 @@
  * and batches along the first axis, each with errors that say what was expected.
  */
 import * as tf from "@tensorflow/tfjs";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { assertLiveTensor } from "../format/tensor_read";
 
 /**
@@ -17,14 +17,11 @@ export function toCategorical(y: tf.Tensor | ArrayLike<number>, numClasses?: num
   let labels: tf.Tensor1D;
   if (y instanceof tf.Tensor) {
     assertLiveTensor(fn, "y", y);
-    if (y.rank !== 1 && !(y.rank === 2 && y.shape[1] === 1))
-      throw new RangeError(
-        `${fn}: y must hold one label per sample, shape [n] or [n, 1], received [${y.shape.join(", ")}].`,
-      );
+    if (y.rank !== 1 && !(y.rank === 2 && y.shape[1] === 1)) throw new RangeError(messages.labelsShape(fn, y.shape));
     labels = tf.reshape<tf.Rank.R1>(y, [-1]);
   } else {
     if (y === null || typeof y !== "object" || typeof y.length !== "number")
-      throw new TypeError(`${fn}: y must be a tensor or an array of class numbers, received ${describe(y)}.`);
+      throw new TypeError(messages.labelsType(fn, y));
     labels = tf.tensor1d(Array.from(y), "float32");
   }
   try {
@@ -32,17 +29,12 @@ export function toCategorical(y: tf.Tensor | ArrayLike<number>, numClasses?: num
     let max = -1;
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
-      if (!Number.isInteger(v) || v < 0)
-        throw new RangeError(`${fn}: y[${i}] is ${v}; class labels must be whole numbers >= 0.`);
+      if (!Number.isInteger(v) || v < 0) throw new RangeError(messages.badLabel(fn, i, v));
       if (v > max) max = v;
     }
     const k = numClasses ?? max + 1;
-    if (!Number.isInteger(k) || k < 1)
-      throw new RangeError(`${fn}: numClasses must be a whole number >= 1, received ${describe(numClasses)}.`);
-    if (max >= k)
-      throw new RangeError(
-        `${fn}: y holds class ${max}, which does not fit numClasses = ${k} (classes are 0 to ${k - 1}).`,
-      );
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(messages.badNumClasses(fn, numClasses));
+    if (max >= k) throw new RangeError(messages.labelBeyondNumClasses(fn, max, k));
     return tf.tidy(() => tf.cast(tf.oneHot(tf.cast(labels, "int32"), k), "float32")) as tf.Tensor2D;
   } finally {
     if (labels !== y) labels.dispose();
@@ -62,25 +54,20 @@ export function arrayReshape<R extends tf.Rank>(x: tf.Tensor, shape: number[]): 
   const fn = "arrayReshape";
   assertLiveTensor(fn, "x", x);
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || (d < 0 && d !== -1))) {
-    throw new TypeError(
-      `${fn}: shape must be an array of whole numbers (one of them may be -1), received ${describe(shape)}.`,
-    );
+    throw new TypeError(messages.badReshape(fn, shape));
   }
-  if (shape.filter((d) => d === -1).length > 1)
-    throw new RangeError(`${fn}: only one dimension of shape can be -1, received [${shape.join(", ")}].`);
+  if (shape.filter((d) => d === -1).length > 1) throw new RangeError(messages.reshapeTwoInferred(fn, shape));
   const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
   const inferred = shape.includes(-1) ? (known === 0 ? 0 : x.size / known) : known;
   if ((shape.includes(-1) && !Number.isInteger(inferred)) || (!shape.includes(-1) && known !== x.size)) {
-    throw new RangeError(
-      `${fn}: cannot reshape [${x.shape.join(", ")}] (${x.size} values) to [${shape.join(", ")}]${shape.includes(-1) ? "" : ` (${known} values)`}.`,
-    );
+    throw new RangeError(messages.reshapeSize(fn, x.shape, x.size, shape, known));
   }
   return tf.reshape<R>(x, shape as never);
 }
 
 function checkSamples(fn: string, x: tf.Tensor): number {
   assertLiveTensor(fn, "x", x);
-  if (x.rank < 1) throw new RangeError(`${fn}: x must have a samples axis (rank >= 1), received a scalar.`);
+  if (x.rank < 1) throw new RangeError(messages.noSamplesAxis(fn));
   return x.shape[0];
 }
 
@@ -92,10 +79,9 @@ export function sampleSlice<T extends tf.Tensor>(x: T, start: number, end?: numb
   const fn = "sampleSlice";
   const n = checkSamples(fn, x);
   const stop = end ?? n;
-  if (!Number.isInteger(start) || start < 0 || start > n)
-    throw new RangeError(`${fn}: start must be a whole number in [0, ${n}], received ${describe(start)}.`);
+  if (!Number.isInteger(start) || start < 0 || start > n) throw new RangeError(messages.badSliceStart(fn, n, start));
   if (!Number.isInteger(stop) || stop < start || stop > n)
-    throw new RangeError(`${fn}: end must be a whole number in [${start}, ${n}], received ${describe(end)}.`);
+    throw new RangeError(messages.badSliceEnd(fn, start, n, end));
   return tf.slice<tf.Rank, T>(x, [start, ...x.shape.slice(1).map(() => 0)], [stop - start, ...x.shape.slice(1)]);
 }
 
@@ -108,12 +94,9 @@ export function sampleSlice<T extends tf.Tensor>(x: T, start: number, end?: numb
 export function batch<T extends tf.Tensor>(x: T, index: number, batchSize: number): T {
   const fn = "batch";
   const n = checkSamples(fn, x);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new RangeError(`${fn}: batchSize must be a whole number >= 1, received ${describe(batchSize)}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(messages.badBatchSize(fn, batchSize));
   const batches = Math.ceil(n / batchSize);
   if (!Number.isInteger(index) || index < 0 || index >= batches)
-    throw new RangeError(
-      `${fn}: index must be a whole number in [0, ${batches - 1}] (${n} samples in batches of ${batchSize}), received ${describe(index)}.`,
-    );
+    throw new RangeError(messages.badBatchIndex(fn, batches, n, batchSize, index));
   return sampleSlice(x, index * batchSize, Math.min(n, (index + 1) * batchSize));
 }

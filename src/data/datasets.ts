@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ready } from "../backend/ready";
+import { messages } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 import { quickLimit, quickMode } from "../quick";
 import { downloadFile, type RemoteFile } from "./download";
@@ -164,19 +165,6 @@ export function searchPath(
   return dirs;
 }
 
-function missingMessage(spec: DatasetSpec, dirs: string[], cache: string, why: string): string {
-  const files = Object.values(spec.files)
-    .map((f) => `  ${f.name}`)
-    .join("\n");
-  return [
-    `${spec.title} is not on this machine and could not be downloaded (${why}).`,
-    `Put these files (gzip-compressed or raw) in ${cache}:`,
-    files,
-    `or pass { dir } / set DEEPDECK_DATA_DIR to a folder that has them. Folders searched:`,
-    ...dirs.map((d) => `  ${d}`),
-  ].join("\n");
-}
-
 interface RawSplit {
   x: Uint8Array;
   y: Uint8Array;
@@ -185,25 +173,21 @@ interface RawSplit {
 
 function checkImages(a: { shape: number[] }, file: string, [h, w]: DatasetSpec["imageShape"]): number {
   if (a.shape.length !== 3 || a.shape[1] !== h || a.shape[2] !== w)
-    throw new Error(`${file} should hold images [n, ${h}, ${w}], but holds [${a.shape.join(", ")}].`);
+    throw new Error(messages.datasetNotImages(file, [h, w], a.shape));
   return a.shape[0]!;
 }
 
 function asBytes(a: IdxArray | { data: ArrayLike<number> }, file: string): Uint8Array {
   if (a.data instanceof Uint8Array) return a.data;
-  throw new Error(`${file} should hold unsigned bytes (IDX type 0x08 / numpy uint8).`);
+  throw new Error(messages.datasetNotBytes(file));
 }
 
 function readSplit(imagesFile: string, labelsFile: string, spec: DatasetSpec): RawSplit {
   const images = parseIdx(readFileSync(imagesFile), imagesFile);
   const labels = parseIdx(readFileSync(labelsFile), labelsFile);
   const n = checkImages(images, imagesFile, spec.imageShape);
-  if (labels.shape.length !== 1)
-    throw new Error(`${labelsFile} should hold labels [n], but holds [${labels.shape.join(", ")}].`);
-  if (labels.shape[0] !== n)
-    throw new Error(
-      `${imagesFile} has ${n} images but ${labelsFile} has ${labels.shape[0]} labels; the files do not belong together.`,
-    );
+  if (labels.shape.length !== 1) throw new Error(messages.datasetNotLabels(labelsFile, labels.shape));
+  if (labels.shape[0] !== n) throw new Error(messages.datasetCountMismatch(imagesFile, n, labelsFile, labels.shape[0]));
   return { x: asBytes(images, imagesFile), y: asBytes(labels, labelsFile), n };
 }
 
@@ -212,10 +196,9 @@ function readNpz(file: string, spec: DatasetSpec): { train: RawSplit; test: RawS
   const split = (x: string, y: string): RawSplit => {
     const xs = arrays[x];
     const ys = arrays[y];
-    if (!xs || !ys)
-      throw new Error(`${file} lacks ${!xs ? x : y}.npy (a Keras mnist.npz has x_train, y_train, x_test, y_test).`);
+    if (!xs || !ys) throw new Error(messages.npzLacks(file, !xs ? x : y));
     const n = checkImages(xs, `${file}:${x}`, spec.imageShape);
-    if (ys.shape[0] !== n) throw new Error(`${file}: ${x} has ${n} images but ${y} has ${ys.shape[0]} labels.`);
+    if (ys.shape[0] !== n) throw new Error(messages.npzCountMismatch(file, x, n, y, ys.shape[0]));
     const yBytes = ys.data instanceof Uint8Array ? ys.data : Uint8Array.from(ys.data as ArrayLike<number>);
     return { x: asBytes(xs, `${file}:${x}`), y: yBytes, n };
   };
@@ -245,7 +228,16 @@ async function locate(name: DatasetName, options: DatasetOptions): Promise<{ tra
     return data;
   }
   const cache = join(datasetCacheDir(), name);
-  if (options.download === false) throw new Error(missingMessage(spec, dirs, cache, "download: false"));
+  if (options.download === false)
+    throw new Error(
+      messages.datasetMissing(
+        spec.title,
+        Object.values(spec.files).map((f) => f.name),
+        cache,
+        dirs,
+        "download: false",
+      ),
+    );
   const mirrors = options.mirrors ?? spec.mirrors;
   const failures: string[] = [];
   for (const file of Object.values(spec.files)) {
@@ -259,7 +251,13 @@ async function locate(name: DatasetName, options: DatasetOptions): Promise<{ tra
   }
   if (failures.length > 0)
     throw new Error(
-      `${missingMessage(spec, dirs, cache, "download failed")}\n\nDownload errors:\n${failures.join("\n")}`,
+      messages.datasetDownloadFailed(
+        spec.title,
+        Object.values(spec.files).map((f) => f.name),
+        cache,
+        dirs,
+        failures,
+      ),
     );
   return locate(name, { ...options, download: false });
 }

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { writeAtomic } from "../io/atomic_write";
+import { messages } from "../messages";
 import { byteProgress } from "./progress";
 
 export interface RemoteFile {
@@ -33,10 +34,10 @@ export async function downloadFile(
       await writeAtomic(target, (tmp) => fetchChecked(url, file, tmp, options));
       return;
     } catch (e) {
-      failures.push(`${url}: ${(e as Error).message}`);
+      failures.push(messages.mirrorFailed(url, (e as Error).message));
     }
   }
-  throw new Error(failures.join("\n"));
+  throw new Error(messages.downloadFailed(failures));
 }
 
 async function fetchChecked(
@@ -46,7 +47,7 @@ async function fetchChecked(
   options: { quiet?: boolean; timeoutMs?: number },
 ): Promise<void> {
   const response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 120_000) });
-  if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+  if (!response.ok || !response.body) throw new Error(messages.httpStatus(response.status));
   const hash = createHash("md5");
   const out = createWriteStream(tmp);
   const report = options.quiet ? () => {} : byteProgress(file.name, file.bytes);
@@ -62,7 +63,7 @@ async function fetchChecked(
     await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
   }
   report(done, true);
-  if (done !== file.bytes) throw new Error(`got ${done} bytes, expected ${file.bytes}`);
+  if (done !== file.bytes) throw new Error(messages.downloadSize(done, file.bytes));
   const md5 = hash.digest("hex");
-  if (md5 !== file.md5) throw new Error(`checksum mismatch: md5 ${md5}, expected ${file.md5}`);
+  if (md5 !== file.md5) throw new Error(messages.downloadChecksum(md5, file.md5));
 }

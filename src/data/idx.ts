@@ -3,6 +3,7 @@
  * of dimensions, each dimension as uint32; then the values), raw or gzip-compressed.
  */
 import { gunzipSync } from "node:zlib";
+import { messages } from "../messages";
 
 /** The element types IDX files can hold, by their type code. */
 const idxTypes: Record<number, { name: string; bytes: number }> = {
@@ -31,41 +32,28 @@ export function gunzip(bytes: Uint8Array, file: string): Uint8Array {
   try {
     return gunzipSync(bytes);
   } catch (e) {
-    throw new Error(
-      `${file} is not a valid gzip file (${(e as Error).message}); delete it and load again, or replace it with a good copy.`,
-    );
+    throw new Error(messages.notGzip(file, (e as Error).message));
   }
 }
 
 /** Parse an IDX file's bytes (gzip-compressed or raw). `file` names it in errors. */
 export function parseIdx(input: Uint8Array, file: string): IdxArray {
   const bytes = isGzip(input) ? gunzip(input, file) : input;
-  if (bytes.length < 4) throw new Error(`${file} is too short to be an IDX file (${bytes.length} bytes).`);
+  if (bytes.length < 4) throw new Error(messages.idxTooShort(file, bytes.length));
   if (bytes[0] !== 0 || bytes[1] !== 0) {
-    throw new Error(
-      `${file} is not an IDX file: it starts with bytes ${hex(bytes[0]!)} ${hex(bytes[1]!)} where IDX files have 00 00 (is it damaged, or another format?).`,
-    );
+    throw new Error(messages.idxBadMagic(file, bytes[0]!, bytes[1]!));
   }
   const type = idxTypes[bytes[2]!];
-  if (!type)
-    throw new Error(
-      `${file} has unknown IDX type code ${hex(bytes[2]!)} (known: ${Object.keys(idxTypes)
-        .map((k) => hex(Number(k)))
-        .join(", ")}).`,
-    );
+  if (!type) throw new Error(messages.idxUnknownType(file, bytes[2]!, Object.keys(idxTypes).map(Number)));
   const rank = bytes[3]!;
   const headerBytes = 4 + 4 * rank;
-  if (bytes.length < headerBytes)
-    throw new Error(`${file} is truncated inside its header (${bytes.length} bytes, header needs ${headerBytes}).`);
+  if (bytes.length < headerBytes) throw new Error(messages.idxHeaderTruncated(file, bytes.length, headerBytes));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * type.bytes;
   if (bytes.length !== expected) {
-    const what = bytes.length < expected ? "is truncated" : "has extra bytes";
-    throw new Error(
-      `${file} ${what}: its header says [${shape.join(", ")}] ${type.name} (${expected} bytes), but it has ${bytes.length} bytes.`,
-    );
+    throw new Error(messages.idxSizeMismatch(file, shape, type.name, expected, bytes.length));
   }
   const body = bytes.subarray(headerBytes);
   return { type: type.name, shape, data: typedValues(type.name, body, count, view, headerBytes) };
@@ -110,8 +98,4 @@ export function encodeIdx(shape: number[], data: Uint8Array): Uint8Array {
   shape.forEach((d, i) => view.setUint32(4 + 4 * i, d, false));
   out.set(data, 4 + 4 * shape.length);
   return out;
-}
-
-function hex(b: number): string {
-  return b.toString(16).padStart(2, "0");
 }

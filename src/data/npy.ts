@@ -3,6 +3,7 @@
  * a Python-dict header with dtype, order and shape, then the values.
  */
 import { unzipSync } from "fflate";
+import { messages } from "../messages";
 
 export interface NpyArray {
   dtype: string;
@@ -13,8 +14,7 @@ export interface NpyArray {
 const magic = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
 export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
-  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b))
-    throw new Error(`${file} is not a .npy array (no \\x93NUMPY magic).`);
+  if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new Error(messages.npyNoMagic(file));
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
@@ -23,11 +23,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1] === "True";
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1];
-  if (!descr || shapeText === undefined) throw new Error(`${file} has an unreadable .npy header: ${header.trim()}`);
-  if (fortran)
-    throw new Error(
-      `${file} is stored in Fortran order, which deepdeck does not read; save it with numpy.ascontiguousarray.`,
-    );
+  if (!descr || shapeText === undefined) throw new Error(messages.npyBadHeader(file, header));
+  if (fortran) throw new Error(messages.npyFortranOrder(file));
   const shape = shapeText
     .split(",")
     .map((s) => s.trim())
@@ -37,14 +34,8 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const body = bytes.slice(start + headerLength);
   const sizes: Record<string, number> = { "|u1": 1, "<u1": 1, "<i4": 4, "<i8": 8, "<f4": 4, "<f8": 8 };
   const size = sizes[descr];
-  if (!size)
-    throw new Error(
-      `${file} holds dtype ${descr}, which deepdeck does not read (uint8, int32, int64, float32, float64 are read).`,
-    );
-  if (body.length !== count * size)
-    throw new Error(
-      `${file} is truncated: shape [${shape.join(", ")}] needs ${count * size} bytes of values, it has ${body.length}.`,
-    );
+  if (!size) throw new Error(messages.npyDtype(file, descr));
+  if (body.length !== count * size) throw new Error(messages.npyTruncated(file, shape, count * size, body.length));
   switch (descr) {
     case "|u1":
     case "<u1":
@@ -68,7 +59,7 @@ export function parseNpz(bytes: Uint8Array, file: string): Record<string, NpyArr
   try {
     entries = unzipSync(bytes);
   } catch (e) {
-    throw new Error(`${file} is not a valid .npz (zip) file: ${(e as Error).message}`);
+    throw new Error(messages.npzInvalid(file, (e as Error).message));
   }
   const out: Record<string, NpyArray> = {};
   for (const [name, data] of Object.entries(entries)) {

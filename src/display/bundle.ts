@@ -2,7 +2,7 @@
  * MIME bundles: one value in several representations at once, so each front-end picks the richest
  * it can render (JupyterLab a Vega-Lite chart, the classic Notebook an SVG, a terminal the text).
  */
-import { describe } from "../messages";
+import { messages } from "../messages";
 
 /** A representation of one value per MIME type. Binary types (PNG, JPEG) are bytes; JSON types are objects. */
 export type MimeBundle = { [mimeType: string]: string | Uint8Array | object };
@@ -25,22 +25,17 @@ export function isDisplayable(value: unknown): value is Displayable {
 /** Check a bundle and encode it for the wire; every bundle gets a text/plain fallback. */
 export function toWire(bundle: MimeBundle, fn = "display"): WireBundle {
   if (bundle === null || typeof bundle !== "object" || Array.isArray(bundle)) {
-    throw new TypeError(`${fn}: expected a MIME bundle (an object keyed by MIME type), received ${describe(bundle)}.`);
+    throw new TypeError(messages.notABundle(fn, bundle));
   }
   const wire: WireBundle = {};
   for (const [type, value] of Object.entries(bundle)) {
     if (!/^[a-z]+\/[\w.+-]+$/i.test(type)) {
-      throw new TypeError(
-        `${fn}: ${JSON.stringify(type)} is not a MIME type (expected e.g. "text/html" or "image/png").`,
-      );
+      throw new TypeError(messages.notAMimeType(fn, type));
     }
     if (value instanceof Uint8Array)
       wire[type] = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64");
     else if (typeof value === "string" || (typeof value === "object" && value !== null)) wire[type] = value;
-    else
-      throw new TypeError(
-        `${fn}: the ${type} part must be a string, bytes or a JSON object, received ${describe(value)}.`,
-      );
+    else throw new TypeError(messages.badBundlePart(fn, type, value));
   }
   if (typeof wire["text/plain"] !== "string") wire["text/plain"] = `<${Object.keys(wire).join(", ")}>`;
   return wire;

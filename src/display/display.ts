@@ -4,7 +4,7 @@
  * for want of a front-end.
  */
 import { randomBytes } from "node:crypto";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { isDisplayable, toWire, type Displayable, type MimeBundle } from "./bundle";
 import { inTslabKernel, sendToTslab, type DisplayMessage } from "../tslab/display_adapter";
 
@@ -38,7 +38,7 @@ function bundleOf(value: DisplayValue, fn: string): MimeBundle {
   if (typeof value === "string") return { "text/plain": value };
   if (isDisplayable(value)) return value.toMimeBundle();
   if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
-  throw new TypeError(`${fn}: expected a displayable object, a MIME bundle or a string, received ${describe(value)}.`);
+  throw new TypeError(messages.notDisplayable(fn, value));
 }
 
 /** Options of {@link display}. */

@@ -88,10 +88,9 @@ export function tensorHtml(x: tf.Tensor, options: TensorHtmlOptions = {}): Html 
   for (const name of ["min", "max"] as const) {
     const v = options[name];
     if (v !== undefined && (typeof v !== "number" || !Number.isFinite(v)))
-      throw new TypeError(messages.badOption(fn, name, v, "a finite number"));
+      throw new TypeError(messages.optionNotFinite(fn, name, v));
   }
-  if (x.dtype === "string" || x.dtype === "complex64")
-    throw new TypeError(messages.badOption(fn, "x", x.dtype, "a numeric or bool tensor"));
+  if (x.dtype === "string" || x.dtype === "complex64") throw new TypeError(messages.notNumericTensor(fn, "x", x.dtype));
 
   const { matrix, label } = sliceToMatrix(fn, x, options.slice);
   let block: ValueBlock;

@@ -2,6 +2,7 @@
  * Colormaps for one-channel images: 256-entry RGB lookup tables. The perceptual maps come from vega's
  * scheme interpolators (the same colours matplotlib and d3 use), so charts and images agree.
  */
+import { messages } from "../messages";
 import { keyword } from "../options";
 
 /** Colormaps for one-channel images. `rdbu` is diverging: blue below the middle, white at it, red above. */
@@ -56,5 +57,5 @@ export function colormapTable(name: ColormapName, fn = "colormap"): Uint8Array {
 /** Parse a CSS hex colour (`#rrggbb`) option. */
 export function hexColor(fn: string, option: string, value: unknown): Rgb {
   if (typeof value === "string" && /^#[0-9a-f]{6}$/i.test(value)) return parseColor(value);
-  throw new TypeError(`${fn}: option ${option} must be a colour like "#ff00ff", received ${JSON.stringify(value)}.`);
+  throw new TypeError(messages.badColour(fn, option, value));
 }

@@ -2,6 +2,7 @@
 import { inspect } from "node:util";
 import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display/bundle";
 import { writeFileAtomic } from "../io/atomic_write";
+import { messages } from "../messages";
 
 export class Figure implements Displayable {
   constructor(
@@ -25,10 +26,8 @@ export class Figure implements Displayable {
   /** Write the figure to `path` (`.png` or `.svg`), through a temporary file and a rename. */
   save(path: string): void {
     const svg = path.toLowerCase().endsWith(".svg");
-    if (!svg && !path.toLowerCase().endsWith(".png"))
-      throw new Error(`Figure.save: path must end in .png or .svg, received ${JSON.stringify(path)}.`);
-    if (svg && !this.svg)
-      throw new Error("Figure.save: this figure has no SVG form (it has no text); save it as .png.");
+    if (!svg && !path.toLowerCase().endsWith(".png")) throw new Error(messages.figureSavePath(path));
+    if (svg && !this.svg) throw new Error(messages.figureNoSvg());
     writeFileAtomic(path, svg ? this.svg! : this.png);
   }
 

@@ -6,7 +6,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { display } from "../display/display";
 import { assertLiveTensor } from "../format/tensor_read";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 import { colormapTable, type ColormapName } from "./colormap";
 import type { Figure } from "./figure";
@@ -52,15 +52,17 @@ function pickLayer(fn: string, model: tf.LayersModel, layer: string | number | u
       if (last < 0 && spatial[i]! > 0) last = i;
     }
     if (last >= 0) return last;
-    throw new RangeError(
-      `${fn}: the model has no layer with a 4-D output (a convolution or pooling layer) to explain.`,
-    );
+    throw new RangeError(messages.noConvLayer(fn));
   }
   if (typeof layer === "number") return integer(fn, "layer", layer, 0, layers.length - 1);
   const i = layers.findIndex((l) => l.name === layer);
   if (i < 0)
     throw new RangeError(
-      `${fn}: option layer ${JSON.stringify(layer)} is not a layer of the model; its layers are ${layers.map((l) => l.name).join(", ")}.`,
+      messages.unknownLayer(
+        fn,
+        layer,
+        layers.map((l) => l.name),
+      ),
     );
   return i;
 }
@@ -72,13 +74,10 @@ function headAfter(fn: string, model: tf.LayersModel, index: number): (a: tf.Ten
     const before = k === 0 ? model.layers[index]! : rest[k - 1]!;
     const inbound = (l as unknown as { inboundNodes: { inboundLayers: tf.layers.Layer[] }[] }).inboundNodes;
     if (inbound.length !== 1 || inbound[0]!.inboundLayers.length !== 1 || inbound[0]!.inboundLayers[0] !== before) {
-      throw new RangeError(
-        `${fn}: the layers after ${model.layers[index]!.name} must form a single chain (as in a Sequential model); ${l.name} does not follow ${before.name} alone.`,
-      );
+      throw new RangeError(messages.notAChain(fn, model.layers[index]!.name, l.name, before.name));
     }
   });
-  if (model.outputs.length !== 1)
-    throw new RangeError(`${fn}: the model must have one output, it has ${model.outputs.length}.`);
+  if (model.outputs.length !== 1) throw new RangeError(messages.notOneOutput(fn, model.outputs.length));
   return (a) => rest.reduce((t, l) => l.apply(t) as tf.Tensor, a);
 }
 
@@ -90,18 +89,12 @@ function headAfter(fn: string, model: tf.LayersModel, index: number): (a: tf.Ten
  */
 export function gradCam(model: tf.LayersModel, image: tf.Tensor, options: GradCamOptions = {}): GradCamResult {
   const fn = "gradCam";
-  if (!(model instanceof tf.LayersModel))
-    throw new TypeError(
-      `${fn}: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`,
-    );
+  if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.notALayersModel(fn, model));
   assertLiveTensor(fn, "image", image);
   checkKnownKeys(fn, options, ["layer", "classIndex"]);
   const x = image.rank === 3 ? image.expandDims(0) : image;
   try {
-    if (x.rank !== 4 || x.shape[0] !== 1)
-      throw new RangeError(
-        `${fn}: image must be one image, [height, width, channels] or [1, height, width, channels], received [${image.shape.join(", ")}].`,
-      );
+    if (x.rank !== 4 || x.shape[0] !== 1) throw new RangeError(messages.gradCamImageShape(fn, image.shape));
     const index = pickLayer(fn, model, options.layer);
     const layer = model.layers[index]!;
     const head = headAfter(fn, model, index);
@@ -166,16 +159,11 @@ export function gradCamOverlayFigure(
   assertLiveTensor(fn, "images", images);
   checkKnownKeys(fn, options, ["layer", "classIndex", "cmap", "alpha", "classNames", "scale"]);
   if (images.rank !== 4 || ![1, 3].includes(images.shape[3]!))
-    throw new RangeError(
-      `${fn}: images must be a batch [n, height, width, 1 | 3], received [${images.shape.join(", ")}].`,
-    );
-  if (images.shape[0] > 20)
-    throw new RangeError(
-      `${fn}: ${images.shape[0]} images make too tall a figure; pass at most 20 (e.g. images.slice(0, 4)).`,
-    );
+    throw new RangeError(messages.gradCamBatchShape(fn, images.shape));
+  if (images.shape[0] > 20) throw new RangeError(messages.gradCamTooMany(fn, images.shape[0]));
   const alpha = options.alpha ?? 0.5;
   if (typeof alpha !== "number" || !(alpha >= 0 && alpha <= 1))
-    throw new RangeError(`${fn}: option alpha must be a number in [0, 1], received ${describe(alpha)}.`);
+    throw new RangeError(messages.optionNotNumberIn(fn, "alpha", alpha, 0, 1));
   const cmap = options.cmap ?? "magma";
   const titles: string[] = [];
   const layerNames = new Set<string>();

@@ -4,6 +4,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { display } from "../display/display";
+import { messages } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 import { assertLiveTensor } from "../format/tensor_read";
 import { Figure } from "./figure";
@@ -63,8 +64,7 @@ function numbers(
     v instanceof tf.Tensor
       ? (assertLiveTensor(fn, name, v), Array.from(v.dataSync() as ArrayLike<number>))
       : Array.from(v);
-  if (arr.length !== n)
-    throw new RangeError(`${fn}: option ${name} must have one entry per image (${n}), received ${arr.length}.`);
+  if (arr.length !== n) throw new RangeError(messages.perImageLength(fn, name, n, arr.length));
   return arr;
 }
 
@@ -102,12 +102,11 @@ function gridFigure(fn: string, stack: Stack, options: GridOptions, defaults: Pa
   const cols = integer(fn, "cols", opts.cols ?? Math.min(10, Math.ceil(Math.sqrt(n))), 1);
   const spacing = integer(fn, "spacing", opts.spacing ?? 4, 0, 100);
   const normalize = opts.normalize ?? "global";
-  if (normalize !== "global" && normalize !== "each")
-    throw new RangeError(`${fn}: option normalize must be "global" or "each", received ${JSON.stringify(normalize)}.`);
+  if (normalize !== "global" && normalize !== "each") throw new RangeError(messages.badNormalize(fn, normalize));
   const labels = numbers(fn, "labels", opts.labels, n);
   const predictions = numbers(fn, "predictions", opts.predictions, n);
   if (opts.titles !== undefined && (!Array.isArray(opts.titles) || opts.titles.length !== n))
-    throw new RangeError(`${fn}: option titles must have one string per image (${n}).`);
+    throw new RangeError(messages.titlesLength(fn, n));
   const name = (c: number) => opts.classNames?.[c] ?? String(c);
 
   const scale = o.scale ?? defaultScale(height, width, 84);
@@ -183,14 +182,9 @@ export function imageGridFigure(batch: tf.Tensor, options: GridOptions = {}): Fi
   assertLiveTensor(fn, "batch", batch);
   const [n, h, w, c = 1] = batch.shape;
   if ((batch.rank !== 3 && batch.rank !== 4) || ![1, 3, 4].includes(c) || !n || !h || !w) {
-    throw new RangeError(
-      `${fn}: batch must have shape [n, height, width] or [n, height, width, 1 | 3 | 4], received [${batch.shape.join(", ")}].`,
-    );
+    throw new RangeError(messages.gridBatchShape(fn, batch.shape));
   }
-  if (n > 400)
-    throw new RangeError(
-      `${fn}: a grid of ${n} images is too many to look at; take a slice of at most 400 (e.g. batch.slice(0, 64)).`,
-    );
+  if (n > 400) throw new RangeError(messages.gridTooLarge(fn, n));
   const stack: Stack = {
     values: batch.dataSync(),
     n,
@@ -217,10 +211,7 @@ export function featureMapsFigure(activation: tf.Tensor, options: GridOptions = 
   const fn = "featureMaps";
   assertLiveTensor(fn, "activation", activation);
   const shape = activation.rank === 4 && activation.shape[0] === 1 ? activation.shape.slice(1) : activation.shape;
-  if (shape.length !== 3)
-    throw new RangeError(
-      `${fn}: activation must have shape [1, height, width, channels] or [height, width, channels], received [${activation.shape.join(", ")}].`,
-    );
+  if (shape.length !== 3) throw new RangeError(messages.activationShape(fn, activation.shape));
   const [h, w, c] = shape as [number, number, number];
   const transposed = tf.tidy(() => tf.transpose(tf.reshape(activation, [h, w, c]), [2, 0, 1]));
   const values = transposed.dataSync() as ArrayLike<number>;
@@ -254,10 +245,7 @@ export function featureMaps(activation: tf.Tensor, options: GridOptions = {}): v
 export function filtersFigure(kernel: tf.Tensor, options: GridOptions & { inputChannel?: number } = {}): Figure {
   const fn = "filters";
   assertLiveTensor(fn, "kernel", kernel);
-  if (kernel.rank !== 4)
-    throw new RangeError(
-      `${fn}: kernel must have shape [height, width, inChannels, outChannels], received [${kernel.shape.join(", ")}].`,
-    );
+  if (kernel.rank !== 4) throw new RangeError(messages.kernelShape(fn, kernel.shape));
   const [kh, kw, cin, cout] = kernel.shape as [number, number, number, number];
   const { inputChannel = 0, ...rest } = options;
   integer(fn, "inputChannel", inputChannel, 0, cin - 1);

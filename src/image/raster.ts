@@ -63,19 +63,15 @@ export function imageShape(
   assertLiveTensor(fn, arg, x);
   const [h, w, c = 1] = x.shape;
   if ((x.rank !== 2 && x.rank !== 3) || ![1, 3, 4].includes(c) || !h || !w) {
-    throw new RangeError(
-      `${fn}: ${arg} must have shape [height, width] or [height, width, 1 | 3 | 4], received [${x.shape.join(", ")}].`,
-    );
+    throw new RangeError(messages.rasterShape(fn, arg, x.shape));
   }
-  if (x.dtype === "string" || x.dtype === "complex64")
-    throw new TypeError(messages.badOption(fn, arg, x.dtype, "a numeric or bool tensor"));
+  if (x.dtype === "string" || x.dtype === "complex64") throw new TypeError(messages.notNumericTensor(fn, arg, x.dtype));
   return { height: h, width: w, channels: c as 1 | 3 | 4 };
 }
 
 function checkNumber(fn: string, name: string, v: unknown): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw new TypeError(messages.badOption(fn, name, v, "a finite number"));
+  if (typeof v !== "number" || !Number.isFinite(v)) throw new TypeError(messages.optionNotFinite(fn, name, v));
   return v;
 }
 
@@ -84,8 +80,7 @@ export function resolveRasterOptions(fn: string, options: RasterOptions, extra: 
   checkKnownKeys(fn, options, [...rasterOptionNames, ...extra]);
   const min = checkNumber(fn, "min", options.min);
   const max = checkNumber(fn, "max", options.max);
-  if (min !== undefined && max !== undefined && max <= min)
-    throw new RangeError(`${fn}: option max (${max}) must be greater than min (${min}).`);
+  if (min !== undefined && max !== undefined && max <= min) throw new RangeError(messages.maxNotAboveMin(fn, max, min));
   const cmap = options.cmap ?? "gray";
   colormapTable(cmap, fn);
   const scale = options.scale === undefined ? undefined : integer(fn, "scale", options.scale, 1, 64);

@@ -4,6 +4,7 @@
  * `inbound_nodes` of args/kwargs are rewritten; unsupported layers are named.
  */
 import * as tf from "@tensorflow/tfjs";
+import { messages } from "../messages";
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 type Obj = { [k: string]: Json };
@@ -72,9 +73,7 @@ function convertLayer(layer: Obj, index: number, model: string, original?: Obj):
   const className = typeof layer["class_name"] === "string" ? layer["class_name"] : "";
   if (!tf.serialization.SerializationMap.getMap().classNameMap[className]) {
     const name = isObj(layer["config"]) ? layer["config"]["name"] : `#${index}`;
-    throw new Error(
-      `loadKeras: layer ${JSON.stringify(name)} of ${model} is a ${className}, which TensorFlow.js cannot build (supported here: ${supportedLayers.join(", ")}, and the other core Keras layers tfjs implements).`,
-    );
+    throw new Error(messages.kerasUnsupportedLayer(name, model, className, supportedLayers));
   }
   const config = isObj(layer["config"]) ? { ...layer["config"] } : {};
   if ("batch_shape" in config && !("batch_input_shape" in config)) {
@@ -110,13 +109,10 @@ function listOfRefs(v: Json | undefined): Json {
 
 /** A Keras model config (the JSON of `model_config` or `config.json`) in the form tfjs deserializes. */
 export function normaliseKerasConfig(raw: Json): Obj {
-  if (!isObj(raw) || typeof raw["class_name"] !== "string")
-    throw new Error("loadKeras: the model config has no class_name; it is not a Keras model config.");
+  if (!isObj(raw) || typeof raw["class_name"] !== "string") throw new Error(messages.kerasNoClassName());
   const className = raw["class_name"];
   if (className !== "Sequential" && className !== "Functional" && className !== "Model") {
-    throw new Error(
-      `loadKeras: the model is a ${className}; only Sequential and Functional models can be rebuilt (subclassed models have no config).`,
-    );
+    throw new Error(messages.kerasNotRebuildable(className));
   }
   const rawConfig = isObj(raw["config"]) ? raw["config"] : {};
   const cfg = unwrap(rawConfig) as Obj;

@@ -8,7 +8,7 @@ import { unzipSync } from "fflate";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { h5, stringAttr, stringsAttr, type H5Dataset, type H5Group } from "./hdf5";
 import { normaliseKerasConfig } from "./keras_config";
 
@@ -51,7 +51,7 @@ function toTensor(ds: H5Dataset, what: string): tf.Tensor {
   )
     return tf.tensor(Float32Array.from(value as ArrayLike<number>), shape, "float32");
   if (typeof value === "number") return tf.scalar(value);
-  throw new Error(`${fn}: weight ${what} has a type deepdeck cannot read (${JSON.stringify(ds.dtype)}).`);
+  throw new Error(messages.kerasWeightType(fn, what, ds.dtype));
 }
 
 /** A weight named in weight_names: stored at that path, with or without Keras 2's ":0" suffix. */
@@ -67,14 +67,12 @@ function assign(layer: tf.layers.Layer, values: tf.Tensor[], where: string): voi
   const expected = layer.weights;
   if (expected.length !== values.length) {
     throw new Error(
-      `${fn}: layer ${JSON.stringify(layer.name)} (${layer.getClassName()}) has ${expected.length} weights but ${where} holds ${values.length}.`,
+      messages.kerasWeightCount(fn, layer.name, layer.getClassName(), expected.length, where, values.length),
     );
   }
   expected.forEach((w, i) => {
     if (w.shape.join(",") !== values[i]!.shape.join(",")) {
-      throw new Error(
-        `${fn}: weight ${w.name} of layer ${JSON.stringify(layer.name)} has shape [${w.shape.join(", ")}] but ${where} holds [${values[i]!.shape.join(", ")}].`,
-      );
+      throw new Error(messages.kerasWeightShape(fn, w.name, layer.name, w.shape, where, values[i]!.shape));
     }
   });
   layer.setWeights(values);
@@ -85,7 +83,7 @@ const weighted = (model: tf.LayersModel) => model.layers.filter((l) => l.weights
 /** Keras 2 / legacy h5 weights: `layer_names` on the group, `weight_names` on each layer group. */
 function loadH5Weights(model: tf.LayersModel, root: Node): void {
   const names = stringsAttr(root, "layer_names");
-  if (!names) throw new Error(`${fn}: the file has no layer_names attribute; it is not a Keras weights file.`);
+  if (!names) throw new Error(messages.kerasNoLayerNames(fn));
   const stored = names.map((name) => {
     const group = child(root, name) as Node | null;
     const weightNames = group ? (stringsAttr(group, "weight_names") ?? []) : [];
@@ -97,7 +95,11 @@ function loadH5Weights(model: tf.LayersModel, root: Node): void {
   const matchByName = withWeights.every((s) => byName.has(s.name));
   if (!matchByName && withWeights.length !== targets.length) {
     throw new Error(
-      `${fn}: the file has weights for ${withWeights.length} layers (${withWeights.map((s) => s.name).join(", ")}) but the model has ${targets.length} layers with weights, and their names differ.`,
+      messages.kerasLayersDiffer(
+        fn,
+        withWeights.map((s) => s.name),
+        targets.length,
+      ),
     );
   }
   const disposables: tf.Tensor[] = [];
@@ -106,10 +108,7 @@ function loadH5Weights(model: tf.LayersModel, root: Node): void {
       const layer = matchByName ? byName.get(s.name)! : targets[i]!;
       const values = s.weightNames.map((w) => {
         const ds = findWeight(s.group!, w);
-        if (!ds)
-          throw new Error(
-            `${fn}: weight ${JSON.stringify(w)} of layer ${JSON.stringify(s.name)} is listed in weight_names but not stored in the file.`,
-          );
+        if (!ds) throw new Error(messages.kerasWeightNotStored(fn, w, s.name));
         const t = toTensor(ds, `${s.name}/${w}`);
         disposables.push(t);
         return t;
@@ -132,7 +131,7 @@ function naturalOrder(a: string, b: string): number {
 /** Keras 3 weights: layers/<name>/vars/0, 1, ... (or _layer_checkpoint_dependencies/... in Keras 3.0). */
 function loadKeras3Weights(model: tf.LayersModel, file: Node): void {
   const container = (child(file, "layers") ?? child(file, "_layer_checkpoint_dependencies")) as Node | null;
-  if (!container) throw new Error(`${fn}: model.weights.h5 has no "layers" group; it is not a Keras 3 weights file.`);
+  if (!container) throw new Error(messages.kerasNoLayersGroup(fn));
   const groups = container.keys().map((key) => {
     const g = container.get(key) as Node;
     const vars = child(g, "vars") as Node | null;
@@ -149,12 +148,11 @@ function loadKeras3Weights(model: tf.LayersModel, file: Node): void {
         [...unused].find((g) => g.key === layer.name) ??
         [...unused].find((g) => g.storedName === layer.name) ??
         ordered.filter((g) => unused.has(g))[0];
-      if (!hit || !unused.has(hit))
-        throw new Error(`${fn}: no weights in the file for layer ${JSON.stringify(layer.name)} (#${i}).`);
+      if (!hit || !unused.has(hit)) throw new Error(messages.kerasNoWeightsForLayer(fn, layer.name, i));
       unused.delete(hit);
       const values = Array.from({ length: hit.count }, (_, k) => {
         const ds = child(hit.vars!, String(k));
-        if (!isDataset(ds)) throw new Error(`${fn}: layers/${hit.key}/vars/${k} is missing.`);
+        if (!isDataset(ds)) throw new Error(messages.kerasVarMissing(fn, hit.key, k));
         const t = toTensor(ds, `${hit.key}/vars/${k}`);
         disposables.push(t);
         return t;
@@ -233,10 +231,7 @@ async function loadH5(path: string, options: LoadKerasOptions): Promise<tf.Layer
     const modelConfig = stringAttr(file, "model_config");
     let model = options.model;
     if (!model) {
-      if (!modelConfig)
-        throw new Error(
-          `${fn}: ${path} holds only weights (no model_config); build the model and pass it: dd.loadKeras(path, { model }).`,
-        );
+      if (!modelConfig) throw new Error(messages.kerasWeightsOnly(fn, path));
       model = await buildModel(JSON.parse(modelConfig));
     }
     const weightsRoot = (child(file, "model_weights") as Node | null) ?? file;
@@ -255,16 +250,15 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
   try {
     entries = unzipSync(readFileSync(path));
   } catch (e) {
-    throw new Error(`${fn}: ${path} is not a valid .keras (zip) file: ${(e as Error).message}`);
+    throw new Error(messages.kerasZipInvalid(fn, path, (e as Error).message));
   }
   const weights = entries["model.weights.h5"];
-  if (!weights)
-    throw new Error(`${fn}: ${path} has no model.weights.h5; files in it: ${Object.keys(entries).join(", ")}.`);
+  if (!weights) throw new Error(messages.kerasZipNoWeights(fn, path, Object.keys(entries)));
   let model = options.model;
   let config: Record<string, unknown> | undefined;
   if (!model) {
     const configBytes = entries["config.json"];
-    if (!configBytes) throw new Error(`${fn}: ${path} has no config.json.`);
+    if (!configBytes) throw new Error(messages.kerasZipNoConfig(fn, path));
     config = JSON.parse(new TextDecoder().decode(configBytes)) as Record<string, unknown>;
     model = await buildModel(config);
   }
@@ -299,18 +293,17 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
  * @example const model = await dd.loadKeras("mnist_model.h5");
  */
 export async function loadKeras(path: string, options: LoadKerasOptions = {}): Promise<tf.LayersModel> {
-  if (typeof path !== "string" || path === "")
-    throw new TypeError(`${fn}: path must be a file path, received ${describe(path)}.`);
-  if (!existsSync(path)) throw new Error(`${fn}: ${path} does not exist.`);
+  if (typeof path !== "string" || path === "") throw new TypeError(messages.kerasPathType(fn, path));
+  if (!existsSync(path)) throw new Error(messages.pathMissing(fn, path));
   if (options.model !== undefined && !(options.model instanceof tf.LayersModel))
-    throw new TypeError(`${fn}: option model must be a tf.LayersModel, received ${describe(options.model)}.`);
+    throw new TypeError(messages.kerasOptionModel(fn, options.model));
   const lower = path.toLowerCase();
   if (lower.endsWith(".keras")) return loadKerasZip(path, options);
   if (lower.endsWith(".h5") || lower.endsWith(".hdf5") || lower.endsWith(".weights.h5")) {
     const head = readFileSync(path).subarray(0, 8);
     if (!(head[0] === 0x89 && head[1] === 0x48 && head[2] === 0x44 && head[3] === 0x46))
-      throw new Error(`${fn}: ${path} is not an HDF5 file (no \\x89HDF signature).`);
+      throw new Error(messages.notHdf5(fn, path));
     return loadH5(path, options);
   }
-  throw new Error(`${fn}: ${path} should end in .h5, .hdf5 or .keras.`);
+  throw new Error(messages.kerasExtension(fn, path));
 }

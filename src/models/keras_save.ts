@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { writeAtomic } from "../io/atomic_write";
-import { describe } from "../messages";
+import { messages } from "../messages";
 import { h5, type H5File } from "./hdf5";
 import { kerasConfigOf } from "./keras_config";
 
@@ -54,10 +54,8 @@ function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
  */
 export async function saveKeras(model: tf.LayersModel, path: string): Promise<void> {
   const fn = "saveKeras";
-  if (!(model instanceof tf.LayersModel))
-    throw new TypeError(`${fn}: model must be a tf.LayersModel, received ${describe(model)}.`);
-  if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path))
-    throw new TypeError(`${fn}: path must end in .h5 or .hdf5, received ${describe(path)}.`);
+  if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.kerasSaveModel(fn, model));
+  if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path)) throw new TypeError(messages.kerasSavePath(fn, path));
   const H5 = await h5();
   await writeAtomic(path, (tmp) => {
     const file = new H5.File(tmp, "w");

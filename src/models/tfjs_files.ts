@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { replaceDirAtomic } from "../io/atomic_write";
-import { describe } from "../messages";
+import { messages } from "../messages";
 
 const shardBytes = 4 * 1024 * 1024;
 
@@ -59,17 +59,16 @@ export function fileSaveHandler(dir: string, written: (info: SavedModelInfo) => 
 /** Read model.json and its shards from `dir`, with errors that name the broken file. */
 export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelArtifacts {
   const file = join(dir, "model.json");
-  if (!existsSync(dir)) throw new Error(`${fn}: ${dir} does not exist.`);
-  if (!existsSync(file))
-    throw new Error(`${fn}: ${dir} has no model.json; is it a folder written by dd.saveModel or tfjs's model.save?`);
+  if (!existsSync(dir)) throw new Error(messages.pathMissing(fn, dir));
+  if (!existsSync(file)) throw new Error(messages.tfjsNoModelJson(fn, dir));
   let json: tf.io.ModelJSON;
   try {
     json = JSON.parse(readFileSync(file, "utf8")) as tf.io.ModelJSON;
   } catch (e) {
-    throw new Error(`${fn}: ${file} is not valid JSON (${(e as Error).message}); the file is damaged.`);
+    throw new Error(messages.tfjsBadJson(fn, file, (e as Error).message));
   }
   if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new Error(`${fn}: ${file} lacks modelTopology or weightsManifest; it is not a tfjs model.json.`);
+    throw new Error(messages.tfjsNotModelJson(fn, file));
   }
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
@@ -77,7 +76,7 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
     specs.push(...group.weights);
     for (const p of group.paths) {
       const shard = join(dir, p);
-      if (!existsSync(shard)) throw new Error(`${fn}: weight file ${shard} listed in model.json is missing.`);
+      if (!existsSync(shard)) throw new Error(messages.tfjsShardMissing(fn, shard));
       buffers.push(readFileSync(shard));
     }
   }
@@ -90,10 +89,7 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
         (w.quantization ? (bytesPerValue[w.quantization.dtype] ?? 4) : (bytesPerValue[w.dtype] ?? 4)),
     0,
   );
-  if (total !== expected)
-    throw new Error(
-      `${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`,
-    );
+  if (total !== expected) throw new Error(messages.tfjsShardBytes(fn, dir, total, expected));
   const weightData = new Uint8Array(total);
   let offset = 0;
   for (const b of buffers) {
@@ -122,14 +118,9 @@ export async function saveModel(
   dir: string,
   options: SaveModelOptions = {},
 ): Promise<SavedModelInfo> {
-  if (!(model instanceof tf.LayersModel))
-    throw new TypeError(
-      `saveModel: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`,
-    );
-  if (typeof dir !== "string" || dir === "")
-    throw new TypeError(`saveModel: dir must be a folder path, received ${describe(dir)}.`);
-  if (existsSync(dir) && !statSync(dir).isDirectory())
-    throw new Error(`saveModel: ${dir} is a file; give a folder path.`);
+  if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.notALayersModel("saveModel", model));
+  if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("saveModel", dir));
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(messages.saveModelDirIsFile(dir));
   let info: SavedModelInfo | undefined;
   await model.save(
     fileSaveHandler(dir, (i) => (info = i)),
@@ -143,12 +134,11 @@ export async function saveModel(
  * was saved compiled, with its optimizer state when saved.
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
-  if (typeof dir !== "string" || dir === "")
-    throw new TypeError(`loadModel: dir must be a folder path, received ${describe(dir)}.`);
+  if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("loadModel", dir));
   const artifacts = readModelArtifacts(dir);
   try {
     return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
   } catch (e) {
-    throw new Error(`loadModel: ${dir} could not be loaded: ${(e as Error).message}`);
+    throw new Error(messages.loadModelFailed(dir, (e as Error).message));
   }
 }

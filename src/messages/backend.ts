@@ -1,0 +1,14 @@
+/** Messages of the backend wing: choosing a TensorFlow.js backend and deepdeck's kernels. */
+export const backend = {
+  badBackendName: (value: string, allowed: readonly string[]) =>
+    `DEEPDECK_BACKEND=${value} is not a backend deepdeck knows; use one of ${allowed.join(", ")}.`,
+  backendUnavailable: (name: string, why: string) =>
+    `The backend ${JSON.stringify(name)} asked for by DEEPDECK_BACKEND is not available: ${why}`,
+  noBackend: () => "No TensorFlow.js backend could start, not even cpu.",
+  gatherIndexOutOfRange: (index: number, dim: number) => `GatherV2: the index value ${index} is not in [0, ${dim - 1}]`,
+  /** A deepdeck kernel called on a backend it was not registered for, with no stock kernel to fall back to. */
+  kernelBackendOnly: (kernelName: string, backendName: string) =>
+    `${kernelName}: deepdeck's kernel runs on the ${backendName} backend only.`,
+  channelsLastOnly: (kernel: string, backendName: string) =>
+    `${kernel} on ${backendName}: only NHWC (channels last) data is supported.`,
+} as const;
