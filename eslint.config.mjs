@@ -39,6 +39,7 @@ const allowed = {
 };
 const wings = Object.keys(allowed);
 const folderWings = [
+  "messages",
   "io",
   "backend",
   "display",
@@ -56,14 +57,16 @@ const folderWings = [
 const layerRules = wings.map((wing) => {
   const ok = allowed[wing];
   const banned = wings.filter((w) => w !== wing && !ok.includes(w));
-  const group = banned.flatMap((w) => {
-    const paths = [`../${w}`, `../${w}.*`, `../${w}/*`, `./${w}`, `./${w}.*`, `./${w}/*`];
+  // A file in a folder reaches other wings through "../"; a file at the top of src/ through "./".
+  const inFolder = folderWings.includes(wing);
+  const up = inFolder ? "../" : "./";
+  const group = banned.flatMap((w) =>
     // tslab's display adapter is the one module of src/tslab the library may use.
-    return w === "tslab" && ok.includes("tslab/display_adapter")
-      ? ["../tslab/*", "!../tslab/display_adapter", "./tslab/*", "!./tslab/display_adapter"]
-      : paths;
-  });
-  const files = folderWings.includes(wing) ? [`src/${wing}/**`] : [`src/${wing}.ts`, `src/${wing}/**`];
+    w === "tslab" && ok.includes("tslab/display_adapter")
+      ? [`${up}tslab/*`, `!${up}tslab/display_adapter`]
+      : [`${up}${w}`, `${up}${w}.*`, `${up}${w}/*`],
+  );
+  const files = inFolder ? [`src/${wing}/**`] : [`src/${wing}.ts`];
   return {
     files,
     rules: {

@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { describe as describeValue, messages, wings } from "../src/messages";
+import { describe as describeValue, messages, wings } from "../../src/messages";
 
-const folder = join(__dirname, "..", "src", "messages");
+const folder = join(__dirname, "..", "..", "src", "messages");
 const files = readdirSync(folder).filter((f) => f.endsWith(".ts"));
 
 describe("the message catalogue", () => {
