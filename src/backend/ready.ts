@@ -16,6 +16,7 @@ import {
   type NativeProvenance,
 } from "./native";
 import { installConv2DGradients, installWasmConvKernels } from "./conv2d_gradients";
+import { installNativeKernels } from "./native_kernels";
 import { installWasmKernelFixes } from "./wasm_kernels";
 import { installWasmCopyKernels } from "./wasm_copy_kernels";
 import { installWasmMaxPoolGrad } from "./wasm_max_pool_grad";
@@ -88,6 +89,7 @@ async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
     withQuietStderr(dir, () => {
       require(pkg);
     });
+    installNativeKernels();
     if (!tf.findBackendFactory("tensorflow"))
       return {
         choice,

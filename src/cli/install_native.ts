@@ -35,7 +35,7 @@ import {
 } from "../backend/native";
 import { replaceDirAtomic, writeAtomicSync, writeFileAtomic } from "../io/atomic_write";
 import { exportedSymbols } from "./elf";
-import { packageRoot } from "./link";
+import { linkSelf, packageRoot } from "./link";
 
 /** One sentence each: what is missing and what to do about it. */
 export const installNativeMessages = {
@@ -501,6 +501,8 @@ export function installNative(
   if (pkgDir && packageVersion(pkgDir) !== version) pkgDir = null;
   if (!pkgDir) {
     npmInstall(root, pkg, version, log);
+    // npm removes links it did not make, among them this project's own node_modules/deepdeck.
+    if (root === projectRoot()) linkSelf();
     pkgDir = nativePackageDir(pkg, root);
     if (!pkgDir) throw new InstallNativeError(installNativeMessages.npmFailed(pkg, "it is still not resolvable"));
   }
