@@ -102,7 +102,7 @@ export function describeProvenance(p: NativeProvenance | null, runningVersion: s
   if (!p) return `TensorFlow ${version}`;
   const where =
     p.source === "pip"
-      ? `from pip's ${p.distribution ?? "tensorflow"}${p.from ? ` at ${p.from}` : ""}`
+      ? `from pip's ${(p.distribution ?? "tensorflow").toLowerCase().replace(/_/g, "-")}${p.from ? ` at ${p.from}` : ""}`
       : "from tfjs-node's libtensorflow download";
   return `TensorFlow ${version} ${where}`;
 }

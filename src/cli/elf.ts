@@ -37,11 +37,10 @@ export function isElf(file: string): boolean {
  * Linux) is read; anything else throws, naming the format.
  */
 export function exportedSymbols(file: string): Set<string> {
+  if (!isElf(file)) throw new Error(`${file} is not an ELF file`);
   const fd = openSync(file, "r");
   try {
     const ident = readAt(fd, 0, 64);
-    if (!ident.subarray(0, 4).equals(Buffer.from([0x7f, 0x45, 0x4c, 0x46])))
-      throw new Error(`${file} is not an ELF file`);
     if (ident[4] !== 2 || ident[5] !== 1) throw new Error(`${file} is not a 64-bit little-endian ELF file`);
     const shoff = Number(ident.readBigUInt64LE(0x28));
     const shentsize = ident.readUInt16LE(0x3a);
