@@ -34,6 +34,8 @@ export const messages = {
     `DEEPDECK_BACKEND=${value} is not a backend deepdeck knows; use one of ${allowed.join(", ")}.`,
   backendUnavailable: (name: string, why: string) =>
     `The backend ${JSON.stringify(name)} asked for by DEEPDECK_BACKEND is not available: ${why}`,
+  nativeRotateFill: (fill: readonly number[]) =>
+    `tf.image.rotateWithOffset on the node backend fills with one value for every channel, received [${fill.join(", ")}]; pass a single number, or use the wasm backend.`,
   noJupyter: () =>
     [
       "Jupyter was not found on this machine (neither jupyter-lab nor jupyter-notebook is on PATH).",

@@ -106,3 +106,28 @@ export function describeProvenance(p: NativeProvenance | null, runningVersion: s
       : "from tfjs-node's libtensorflow download";
   return `TensorFlow ${version} ${where}`;
 }
+
+/**
+ * tfjs-node registers a terminal progress bar for `model.fit`'s default `verbose: 1`, which the other
+ * backends do not have. Off a terminal (a Jupyter kernel, a pipe) it draws nothing and leaves blank lines
+ * on stderr and "Epoch 1 / 30" lines on stdout, so there fit says as much on node as on wasm: nothing.
+ * `progressBarHelper` is the seam tfjs-node itself exposes for this (its tests stub it).
+ */
+export function quietProgressBarOffTerminal(pkg: NativePackage, stream: { isTTY?: boolean } = process.stderr): void {
+  if (stream.isTTY) return;
+  try {
+    const callbacks = require(`${pkg}/dist/callbacks`) as {
+      progressBarHelper?: { ProgressBar: unknown; log: (...a: unknown[]) => void };
+    };
+    const helper = callbacks.progressBarHelper;
+    if (!helper) return;
+    helper.log = () => undefined;
+    helper.ProgressBar = class {
+      tick(): void {
+        // Nothing to draw off a terminal.
+      }
+    };
+  } catch {
+    // A tfjs-node without this module: its progress bar stays.
+  }
+}

@@ -1,9 +1,11 @@
 /**
- * Kernels tfjs-node 4.22 lacks, run as the TensorFlow ops that do the same. `Transform`
- * (tf.image.transform, which dd.augment uses) has no tensorflow-backend kernel; TensorFlow's own
- * ImageProjectiveTransformV3 is the op tfjs's cpu kernel was ported from.
+ * Kernels tfjs-node 4.22 lacks, run as the TensorFlow ops that do the same: `Transform`
+ * (tf.image.transform, which dd.augment uses) as TensorFlow's ImageProjectiveTransformV3, the op tfjs's
+ * cpu kernel was ported from, and `RotateWithOffset` (tf.image.rotateWithOffset, in the course's
+ * augmentation cells) as that transform.
  */
 import * as tf from "@tensorflow/tfjs";
+import { messages } from "../messages";
 
 interface OpAttr {
   name: string;
@@ -45,7 +47,46 @@ const transformConfig: tf.KernelConfig = {
   },
 };
 
+/**
+ * tf.image.rotateWithOffset, as the projective transform tfjs's cpu kernel computes pixel by pixel:
+ * each output pixel reads the input at its position rotated about the centre, nearest neighbour.
+ */
+const rotateWithOffsetConfig: tf.KernelConfig = {
+  kernelName: tf.RotateWithOffset,
+  backendName: "tensorflow",
+  kernelFunc: ({ inputs, backend, attrs }) => {
+    const { image } = inputs as { image: tf.TensorInfo };
+    const { radians, fillValue, center } = attrs as unknown as tf.RotateWithOffsetAttrs;
+    const [batch, height, width] = image.shape as [number, number, number, number];
+    const fills = typeof fillValue === "number" ? [fillValue] : fillValue;
+    if (fills.some((v) => v !== fills[0])) throw new Error(messages.nativeRotateFill(fills));
+    const [cx, cy] = tf.backend_util.getImageCenter(center, height, width);
+    const cos = Math.cos(radians);
+    const sin = Math.sin(radians);
+    const row = [cos, -sin, cx - cos * cx + sin * cy, sin, cos, cy - sin * cx - cos * cy, 0, 0];
+    const transforms = tf.tensor2d(
+      Array.from({ length: batch }, () => row),
+      [batch, 8],
+    );
+    try {
+      return transformConfig.kernelFunc({
+        inputs: { image, transforms },
+        backend,
+        attrs: {
+          interpolation: "nearest",
+          fillMode: "constant",
+          fillValue: fills[0] ?? 0,
+          outputShape: [height, width],
+        },
+      });
+    } finally {
+      transforms.dispose();
+    }
+  },
+};
+
 /** Register the kernels above for tfjs-node's `tensorflow` backend, once, where it has none of its own. */
 export function installNativeKernels(): void {
-  for (const k of [transformConfig]) if (!tf.getKernel(k.kernelName, k.backendName)) tf.registerKernel(k);
+  for (const k of [transformConfig, rotateWithOffsetConfig])
+    if ((tf.getKernel(k.kernelName, k.backendName) as tf.KernelConfig | undefined) === undefined) tf.registerKernel(k);
 }

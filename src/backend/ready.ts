@@ -10,6 +10,7 @@ import {
   addonPath,
   describeProvenance,
   nativePackageDir,
+  quietProgressBarOffTerminal,
   readProvenance,
   withQuietStderr,
   type NativePackage,
@@ -90,6 +91,7 @@ async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
       require(pkg);
     });
     installNativeKernels();
+    quietProgressBarOffTerminal(pkg);
     if (!tf.findBackendFactory("tensorflow"))
       return {
         choice,
