@@ -115,10 +115,11 @@ describe("the node backend", () => {
     }
     // rotateWithOffset, which tfjs-node lacks too, runs as that transform: the same pixels as cpu.
     const digit = Array.from({ length: 28 * 28 }, (_, i) => (i * 37) % 11);
-    for (const [radians, center] of [
+    const cases: [number, number | [number, number]][] = [
       [-0.4, 0.5],
       [0.25, [0.3, 0.6]],
-    ] as const) {
+    ];
+    for (const [radians, center] of cases) {
       const rotate = () =>
         tf.tidy(() =>
           Array.from(tf.image.rotateWithOffset(tf.tensor4d(digit, [1, 28, 28, 1]), radians, 3, center).dataSync()),
