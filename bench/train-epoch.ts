@@ -3,15 +3,25 @@
  * on random data of MNIST's shape. Prints samples/s, the projected time of one 60,000-sample epoch, and
  * the ratio to the baseline row measured in this same run. Not a test: numbers depend on the machine.
  *
- * Also times model.predict with default arguments. Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement.
+ * Also times model.predict with default arguments. With the native backend built (npx deepdeck
+ * install-native), its rows come first; Keras on TensorFlow (the R course's stack) runs the same
+ * models in the same run through bench/keras_bench.py, and every row says its time relative to Keras's.
+ *
+ * Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement; BENCH_CONFIGS=node,keras
+ * runs only the configurations whose names start with those words; DEEPDECK_PYTHON names the Python with
+ * Keras (default: the one install-native took TensorFlow from, else .venv/bin/python, else python3).
  */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { cpus } from "node:os";
+import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
 import { setFilterGradPatchesLimit } from "../src/backend/conv2d_gradients";
 import { useStockKernels as useStockWasmKernels } from "../src/backend/kernel_registry";
 import { deepdeckKernels } from "../src/backend/kernels";
+import { registerWasmBackend } from "../src/backend/ready";
 import { compiled, courseConvnet, courseMlp } from "./course_models";
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
 
@@ -50,6 +60,12 @@ function useStockKernels(names: string[]): () => void {
 }
 
 const configs: Config[] = [
+  {
+    name: "node (tfjs-node)",
+    backend: "tensorflow",
+    batches: { "MLP 256-128-10": 200, "convnet 32-64-64": 40 },
+    predictSamples: 10000,
+  },
   {
     name: "wasm, stock tfjs",
     backend: "wasm",
@@ -132,20 +148,92 @@ async function measure(spec: ModelSpec, batches: number): Promise<number> {
   }
 }
 
+interface KerasRun {
+  keras: string;
+  tensorflow: string;
+  models: Record<string, { train: number; predict: number }>;
+}
+
+function kerasPython(report: dd.BackendReport): string {
+  const fromInstall = report.attempts.find((a) => a.provenance?.python)?.provenance?.python;
+  const venv = join(__dirname, "..", ".venv", "bin", "python");
+  return process.env["DEEPDECK_PYTHON"] ?? fromInstall ?? (existsSync(venv) ? venv : "python3");
+}
+
+/** Keras on TensorFlow, the same models and sample counts as the node rows; null with the reason when it cannot run. */
+function runKeras(python: string, samples: Record<string, number>): KerasRun | string {
+  const r = spawnSync(python, [join(__dirname, "keras_bench.py"), JSON.stringify(samples), "3"], {
+    encoding: "utf8",
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  if (r.status !== 0)
+    return `not run: ${python} failed (${(r.stderr || String(r.error)).trim().split("\n").at(-1) ?? ""})`;
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as KerasRun;
+}
+
+const wanted = process.env["BENCH_CONFIGS"]?.split(",").map((w) => w.trim().toLowerCase());
+const want = (name: string) => !wanted || wanted.some((w) => name.toLowerCase().startsWith(w));
+
 async function main(): Promise<void> {
   const report = await dd.ready();
+  // ready() stops at the first backend that works; the wasm rows need deepdeck's wasm kernels too.
+  registerWasmBackend();
+  const haveNode = (tf.findBackendFactory("tensorflow") as unknown) != null;
   console.log(
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`,
   );
   console.log(String(report));
   console.log(`scale: ${scale} (BENCH_SCALE)\n`);
+  const active = configs.filter((c) => want(c.name) && (c.backend !== "tensorflow" || haveNode));
+  const nodeConfig = configs[0]!;
+  let keras: KerasRun | string | null = null;
+  if (want("keras")) {
+    const python = kerasPython(report);
+    const samples = Object.fromEntries(
+      models.map((m) => [m.name, m.batchSize * Math.max(1, Math.round(nodeConfig.batches[m.name]! * scale))]),
+    );
+    keras = runKeras(python, samples);
+    console.log(
+      typeof keras === "string"
+        ? `Keras: ${keras}`
+        : `Keras ${keras.keras} on TensorFlow ${keras.tensorflow} (${python})`,
+    );
+  }
   const rows: string[][] = [
-    ["model", "configuration", "train samples/s", "s/epoch (60k)", "vs baseline", "predict samples/s", "vs baseline"],
+    [
+      "model",
+      "configuration",
+      "train samples/s",
+      "s/epoch (60k)",
+      "vs baseline",
+      "time vs Keras",
+      "predict samples/s",
+      "vs baseline",
+      "time vs Keras",
+    ],
   ];
+  const vsKeras = (spec: ModelSpec, rate: number, what: "train" | "predict") => {
+    const k = typeof keras === "object" && keras ? keras.models[spec.name]?.[what] : undefined;
+    return k ? `${(k / rate).toFixed(2)}x` : "-";
+  };
   for (const spec of models) {
     let baseline: number | null = null;
     let predictBaseline: number | null = null;
-    for (const config of configs) {
+    if (typeof keras === "object" && keras) {
+      const k = keras.models[spec.name]!;
+      rows.push([
+        spec.name,
+        `Keras ${keras.keras}, TensorFlow ${keras.tensorflow}`,
+        k.train.toFixed(0),
+        (60000 / k.train).toFixed(1),
+        "-",
+        "1.00x",
+        k.predict.toFixed(0),
+        "-",
+        "1.00x",
+      ]);
+    }
+    for (const config of active) {
       await tf.setBackend(config.backend);
       // The cpu backend's "install tfjs-node" banner says nothing this table does not.
       (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -157,17 +245,26 @@ async function main(): Promise<void> {
         for (let r = 0; r < (config.backend === "cpu" ? 1 : 3); r++)
           runs.push(await measure(spec, config.batches[spec.name]!));
         const rate = runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
-        baseline ??= rate;
-        cell = [rate.toFixed(0), (60000 / rate).toFixed(1), `${(rate / baseline).toFixed(2)}x`];
+        if (config.backend !== "tensorflow") baseline ??= rate;
+        cell = [
+          rate.toFixed(0),
+          (60000 / rate).toFixed(1),
+          baseline ? `${(rate / baseline).toFixed(2)}x` : "-",
+          vsKeras(spec, rate, "train"),
+        ];
       } catch (e) {
-        cell = [`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 60)}`, "-", "-"];
+        cell = [`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 60)}`, "-", "-", "-"];
       }
       try {
         const rate = await measurePredict(spec, config.predictSamples);
-        predictBaseline ??= rate;
-        cell.push(rate.toFixed(0), `${(rate / predictBaseline).toFixed(2)}x`);
+        if (config.backend !== "tensorflow") predictBaseline ??= rate;
+        cell.push(
+          rate.toFixed(0),
+          predictBaseline ? `${(rate / predictBaseline).toFixed(2)}x` : "-",
+          vsKeras(spec, rate, "predict"),
+        );
       } catch (e) {
-        cell.push(`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 40)}`, "-");
+        cell.push(`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 40)}`, "-", "-");
       } finally {
         config.teardown?.();
       }
@@ -180,7 +277,10 @@ async function main(): Promise<void> {
   console.log(line(rows[0]!));
   console.log("|" + widths.map((w) => "-".repeat(w + 2)).join("|") + "|");
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log("\nbaseline: the first configuration that ran for each model (stock wasm where it can train).");
+  console.log(
+    "\nbaseline: the first wasm or cpu configuration that ran for each model (stock wasm where it can train).",
+  );
+  console.log("time vs Keras: this row's time for the same work divided by Keras's (1.50x = 50% slower).");
   console.log("predict: model.predict(x) with default arguments (batch size 32) on random inputs.");
 }
 

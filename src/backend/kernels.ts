@@ -4,6 +4,7 @@
  */
 import { convBackpropKernels, dilatedConv2DGradient } from "./conv2d_gradients";
 import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
+import { nativeKernels } from "./native_kernels";
 import { wasmCopyKernels } from "./wasm_copy_kernels";
 import { wasmKernelFixes } from "./wasm_kernels";
 import { wasmMaxPoolGrad } from "./wasm_max_pool_grad";
@@ -17,6 +18,7 @@ export const deepdeckKernels: readonly KernelDescriptor[] = [
   wasmMaxPoolGrad,
   wasmSegmentSum,
   ...wasmReductions,
+  ...nativeKernels,
 ];
 
 export const deepdeckGradients: readonly GradientDescriptor[] = [dilatedConv2DGradient];

@@ -4,9 +4,20 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
+import { existsSync } from "node:fs";
 import { messages } from "../messages";
 import { installKernels } from "./kernel_registry";
 import { deepdeckKernels } from "./kernels";
+import {
+  addonPath,
+  describeProvenance,
+  nativePackageDir,
+  quietProgressBarOffTerminal,
+  readProvenance,
+  withQuietStderr,
+  type NativePackage,
+  type NativeProvenance,
+} from "./native";
 
 /** The backends deepdeck can choose, fastest first. */
 export const backendChoices = ["node-gpu", "node", "wasm", "cpu"] as const;
@@ -18,6 +29,10 @@ export interface BackendAttempt {
   available: boolean;
   /** What made it unavailable, or how it runs. */
   detail: string;
+  /** The TensorFlow version a native backend runs (TF_Version). */
+  tensorflow?: string;
+  /** Where a native backend's TensorFlow came from, as `deepdeck install-native` recorded it. */
+  provenance?: NativeProvenance;
 }
 
 /** What {@link ready} chose, and why the faster backends were not taken. */
@@ -43,19 +58,38 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
 }
 
+/** How to get a native backend that is not there, said in the report. */
+function howToInstall(choice: "node-gpu" | "node"): string {
+  return choice === "node-gpu"
+    ? "run `npx deepdeck install-native --gpu` (needs a CUDA TensorFlow from pip: pip install 'tensorflow[and-cuda]')"
+    : "run `npx deepdeck install-native` (builds it offline against pip's TensorFlow: pip install tensorflow-cpu)";
+}
+
+/**
+ * TensorFlow's C++ logging writes INFO lines to stderr (the CPU-features notice), which a notebook shows
+ * as errors; warnings and errors still print. The user's own setting wins.
+ */
+function quietTensorFlowLogs(): void {
+  process.env["TF_CPP_MIN_LOG_LEVEL"] ??= "2";
+}
+
 async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
-  const pkg = packages[choice]!;
+  const pkg = packages[choice]! as NativePackage;
+  const dir = nativePackageDir(pkg);
+  if (!dir) return { choice, available: false, detail: `not installed: ${howToInstall(choice)}` };
+  if (!existsSync(addonPath(dir)))
+    return {
+      choice,
+      available: false,
+      detail: `${pkg} is installed but its addon is not built: ${howToInstall(choice)}`,
+    };
   try {
-    require.resolve(pkg);
-  } catch {
-    const how =
-      choice === "node-gpu"
-        ? `npm install ${pkg} (needs CUDA and cuDNN)`
-        : `npm install ${pkg} (downloads libtensorflow, so needs internet)`;
-    return { choice, available: false, detail: `not installed: ${how}` };
-  }
-  try {
-    require(pkg);
+    quietTensorFlowLogs();
+    withQuietStderr(dir, () => {
+      require(pkg);
+    });
+    installKernels(deepdeckKernels, "tensorflow");
+    quietProgressBarOffTerminal(pkg);
     if (!tf.findBackendFactory("tensorflow"))
       return {
         choice,
@@ -63,9 +97,22 @@ async function tryNative(choice: "node-gpu" | "node"): Promise<BackendAttempt> {
         detail: `${pkg} loaded but registered no backend (is it built for @tensorflow/tfjs ${tf.version_core}?)`,
       };
     if (!(await tf.setBackend("tensorflow"))) return { choice, available: false, detail: `${pkg} did not initialise` };
-    return { choice, available: true, detail: `libtensorflow through ${pkg}` };
+    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+    const provenance = readProvenance(dir);
+    const version = (require(`${pkg}/package.json`) as { version: string }).version;
+    return {
+      choice,
+      available: true,
+      detail: `${describeProvenance(provenance, binding?.TF_Version)}, through ${pkg} ${version}`,
+      ...(binding?.TF_Version ? { tensorflow: binding.TF_Version } : {}),
+      ...(provenance ? { provenance } : {}),
+    };
   } catch (e) {
-    return { choice, available: false, detail: `${pkg} failed to load: ${firstLine(e)}` };
+    return {
+      choice,
+      available: false,
+      detail: `${pkg} failed to load (${firstLine(e)}): ${howToInstall(choice).replace(/^run/, "run again")}`,
+    };
   }
 }
 

@@ -2,6 +2,7 @@
 /** The `deepdeck` command: install-kernel, start, link. */
 import { installKernelSpec, kernelSpec, type KernelSpecTarget } from "../project/kernelspec";
 import { describeLink, linkSelf } from "../project/link";
+import { InstallNativeError, installNative, parseInstallNativeArgs } from "./install_native";
 import { start } from "./start";
 
 const usage = `Usage: deepdeck <command>
@@ -12,7 +13,12 @@ Commands:
                   Jupyter data directory, or $JUPYTER_DATA_DIR). Safe to run again.
   kernelspec      Print the kernel.json that install-kernel writes.
   start [-- ARGS] Register the kernel if needed and start Jupyter in notebooks/.
-  link            Link this project into its own node_modules (run by npm install).`;
+  link            Link this project into its own node_modules (run by npm install).
+  install-native [--gpu] [--python PATH] [--from auto|download|pip] [--force]
+                  Make the native backend work: install @tensorflow/tfjs-node (--gpu: -gpu) and
+                  build its addon, against tfjs-node's libtensorflow download when that works,
+                  else against the TensorFlow that pip installed (pip install tensorflow-cpu).
+                  --python (or DEEPDECK_PYTHON) names the Python whose TensorFlow to use.`;
 
 function targetFrom(args: string[]): KernelSpecTarget {
   const target: KernelSpecTarget = {};
@@ -50,6 +56,23 @@ function main(argv: string[]): void {
       if (changed) console.log(`Linked ${describeLink(link)}`);
       return;
     }
+    case "install-native": {
+      const opts = parseInstallNativeArgs(rest);
+      const r = installNative(opts);
+      const from =
+        r.provenance?.source === "pip"
+          ? ` from ${r.provenance.distribution ?? "tensorflow"} at ${r.provenance.from ?? "?"}`
+          : "";
+      console.log(
+        r.changed
+          ? `Built ${r.addon}: TensorFlow ${r.tensorflow}${from}${r.buildSeconds ? ` (compiled in ${r.buildSeconds.toFixed(1)} s)` : ""}.`
+          : `Already installed: ${r.addon} runs TensorFlow ${r.tensorflow}${from}.`,
+      );
+      console.log(
+        `The ${opts.gpu ? "node-gpu" : "node"} backend is ready: dd.ready() will choose it. After \`npm ci\`, run \`npx deepdeck install-native\` again.`,
+      );
+      return;
+    }
     case undefined:
     case "help":
     case "--help":
@@ -65,6 +88,7 @@ function main(argv: string[]): void {
 try {
   main(process.argv.slice(2));
 } catch (e) {
+  if (!(e instanceof InstallNativeError) && process.env["DEEPDECK_DEBUG"]) console.error(e);
   console.error((e as Error).message);
   process.exit(2);
 }

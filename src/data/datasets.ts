@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ready } from "../backend/ready";
+import { backendTraits } from "../backend/traits";
 import { messages } from "../messages";
 import { checkKnownKeys, integer } from "../options";
 import { quickLimit, quickMode } from "../quick";
@@ -262,24 +263,15 @@ async function locate(name: DatasetName, options: DatasetOptions): Promise<{ tra
   return locate(name, { ...options, download: false });
 }
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "int32"): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Int32Array;
-}
-
 /**
- * An int32 tensor of bytes (tfjs has no uint8). On wasm the bytes are widened straight into the
- * backend's memory: MNIST's 188 MB of int32 pixels are written once instead of twice.
+ * An int32 tensor of bytes (tfjs has no uint8). Where the backend has its own heap (wasm) the bytes are
+ * widened straight into it: MNIST's 188 MB of int32 pixels are written once instead of twice.
  */
 export function int32FromBytes(bytes: Uint8Array, shape: number[]): tf.Tensor {
-  const backend = tf.backend() as unknown as Partial<WasmBackend>;
-  if (
-    tf.getBackend() === "wasm" &&
-    typeof backend.makeOutput === "function" &&
-    typeof backend.typedArrayFromHeap === "function"
-  ) {
-    const info = backend.makeOutput(shape, "int32");
-    backend.typedArrayFromHeap(info).set(bytes);
+  const heap = backendTraits().heap;
+  if (heap) {
+    const { info, values } = heap.int32(shape);
+    values.set(bytes);
     return tf.engine().makeTensorFromTensorInfo(info);
   }
   const values = new Int32Array(bytes.length);

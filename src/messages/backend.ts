@@ -11,4 +11,6 @@ export const backend = {
     `${kernelName}: deepdeck's kernel runs on the ${backendName} backend only.`,
   channelsLastOnly: (kernel: string, backendName: string) =>
     `${kernel} on ${backendName}: only NHWC (channels last) data is supported.`,
+  nativeRotateFill: (fill: readonly number[]) =>
+    `tf.image.rotateWithOffset on the node backend fills with one value for every channel, received [${fill.join(", ")}]; pass a single number, or use the wasm backend.`,
 } as const;

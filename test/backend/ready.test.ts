@@ -32,7 +32,10 @@ describe("ready", () => {
       assert.ok(a.detail.length > 10, `a reason for ${a.choice}`);
     }
     if (!installed("@tensorflow/tfjs-node-gpu"))
-      assert.match(report.attempts[0]!.detail, /not installed: npm install @tensorflow\/tfjs-node-gpu \(needs CUDA/);
+      assert.match(
+        report.attempts[0]!.detail,
+        /not installed: run `npx deepdeck install-native --gpu` \(needs a CUDA TensorFlow/,
+      );
     if (!installed("@tensorflow/tfjs-node") && !installed("@tensorflow/tfjs-node-gpu"))
       assert.equal(report.choice, "wasm", "wasm is the fastest backend without libtensorflow");
     assert.equal(report.backend, tf.getBackend());
@@ -70,7 +73,7 @@ describe("ready", () => {
     process.env["DEEPDECK_BACKEND"] = "node";
     await assert.rejects(
       dd.ready(),
-      /The backend "node" asked for by DEEPDECK_BACKEND is not available: not installed: npm install @tensorflow\/tfjs-node/,
+      /The backend "node" asked for by DEEPDECK_BACKEND is not available: not installed: run `npx deepdeck install-native`/,
     );
   });
 });
