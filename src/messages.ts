@@ -36,10 +36,22 @@ export const messages = {
     `The backend ${JSON.stringify(name)} asked for by DEEPDECK_BACKEND is not available: ${why}`,
   noJupyter: () =>
     [
-      "Jupyter was not found on this machine (neither jupyter-lab nor jupyter-notebook is on PATH).",
+      "Jupyter was not found on this machine (neither jupyter-lab nor jupyter-notebook is on PATH or in .venv/).",
       "Install one of them, then run `npm start` again:",
-      "  Debian/Ubuntu:  sudo apt-get install jupyter-notebook",
-      "  pip:            python3 -m pip install jupyterlab",
-      "  conda:          conda install -c conda-forge jupyterlab",
+      "  in this folder:  python3 -m venv .venv && .venv/bin/pip install jupyterlab   (npm start finds .venv/)",
+      "  pip:             python3 -m pip install jupyterlab",
+      "  conda:           conda install -c conda-forge jupyterlab",
+      "  Debian/Ubuntu:   sudo apt-get install jupyter-notebook   (the classic Notebook)",
+    ].join("\n"),
+  noJupyterLab: () =>
+    [
+      "JupyterLab was not found (no jupyter-lab on PATH or in .venv/). Install it, then run `npm start` again:",
+      "  in this folder:  python3 -m venv .venv && .venv/bin/pip install jupyterlab   (npm start finds .venv/)",
+      "  pip:             python3 -m pip install jupyterlab",
+    ].join("\n"),
+  classicNotebookOnly: () =>
+    [
+      "JupyterLab is not installed, so this opens the classic Notebook. For JupyterLab (what the course uses):",
+      "  python3 -m venv .venv && .venv/bin/pip install jupyterlab   (npm start finds .venv/), or pip install jupyterlab",
     ].join("\n"),
 } as const;

@@ -11,7 +11,9 @@ Commands:
                   Register the Jupyter kernel "TypeScript (deepdeck)" (default: the user's
                   Jupyter data directory, or $JUPYTER_DATA_DIR). Safe to run again.
   kernelspec      Print the kernel.json that install-kernel writes.
-  start [-- ARGS] Register the kernel if needed and start Jupyter in notebooks/.
+  start [--lab | --notebook] [-- ARGS]
+                  Register the kernel if needed and start Jupyter in notebooks/: JupyterLab when
+                  installed (PATH, then .venv/), else the Notebook. ARGS go to Jupyter.
   link            Link this project into its own node_modules (run by npm install).`;
 
 function targetFrom(args: string[]): KernelSpecTarget {
@@ -43,7 +45,7 @@ function main(argv: string[]): void {
       console.log(JSON.stringify(kernelSpec(), null, 2));
       return;
     case "start":
-      start(rest[0] === "--" ? rest.slice(1) : rest);
+      start(rest);
       return;
     case "link": {
       const { link, changed } = linkSelf();

@@ -11,34 +11,90 @@ import { linkSelf, packageRoot } from "./link";
 
 /** The first executable called `name` on PATH. */
 export function which(name: string, path = process.env["PATH"] ?? ""): string | null {
+  // Windows finds `jupyter-lab.exe` for `jupyter-lab`; elsewhere the name is the file.
+  const names = process.platform === "win32" ? [`${name}.exe`, `${name}.cmd`, name] : [name];
   for (const dir of path.split(delimiter)) {
     if (!dir) continue;
-    const candidate = join(dir, name);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not here.
+    for (const file of names) {
+      const candidate = join(dir, file);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // Not here.
+      }
     }
   }
   return null;
 }
 
-/** The Jupyter front-end to start and its arguments. */
+/**
+ * Where Jupyter is looked for: PATH first (an activated venv or conda environment, `pip install --user`,
+ * Debian's packages), then this checkout's own `.venv/`, which `.ci/run` creates and the README suggests,
+ * so `npm start` finds JupyterLab there without the venv being activated.
+ */
+export function jupyterSearchPath(path = process.env["PATH"] ?? "", root = packageRoot): string {
+  const venvBin = join(root, ".venv", process.platform === "win32" ? "Scripts" : "bin");
+  return [path, venvBin].filter(Boolean).join(delimiter);
+}
+
+/** `lab` is JupyterLab (`jupyter-lab`); `notebook` is `jupyter-notebook` (Notebook 7, or the classic Notebook 6). */
+export type FrontEnd = "lab" | "notebook";
+
+export interface JupyterCommand {
+  frontEnd: FrontEnd;
+  command: string;
+  args: string[];
+}
+
+/** Options that set the served folder; Jupyter refuses a second one, so the user's replaces ours. */
+const rootDirOption = /^--(notebook-dir|ServerApp\.root_dir|NotebookApp\.notebook_dir)(=|$)/;
+
+/**
+ * The arguments every front-end gets: local connections only (the token Jupyter prints stays on, as it
+ * is by default), the notebook folder as the root unless `extraArgs` names another, and --allow-root
+ * where Jupyter would refuse to start. `extraArgs` come last, so they override the rest.
+ */
+export function jupyterArgs(notebookDir: string, extraArgs: string[] = []): string[] {
+  const args = ["--ip=127.0.0.1"];
+  if (!extraArgs.some((a) => rootDirOption.test(a))) args.push(`--notebook-dir=${notebookDir}`);
+  if (typeof process.getuid === "function" && process.getuid() === 0) args.push("--allow-root");
+  return [...args, ...extraArgs];
+}
+
+/**
+ * The Jupyter front-end to start and its arguments: `frontEnd` when given (null if it is not installed),
+ * else JupyterLab when installed, else `jupyter-notebook`.
+ */
 export function jupyterCommand(
   extraArgs: string[] = [],
   root = packageRoot,
-): { command: string; args: string[] } | null {
-  const lab = which("jupyter-lab");
-  const notebook = which("jupyter-notebook");
-  const command = lab ?? notebook;
-  if (!command) return null;
-  const args = ["--ip=127.0.0.1", `--notebook-dir=${join(root, "notebooks")}`];
-  if (typeof process.getuid === "function" && process.getuid() === 0) args.push("--allow-root");
-  return { command, args: [...args, ...extraArgs] };
+  options: { frontEnd?: FrontEnd; path?: string } = {},
+): JupyterCommand | null {
+  const path = jupyterSearchPath(options.path, root);
+  const order: FrontEnd[] = options.frontEnd ? [options.frontEnd] : ["lab", "notebook"];
+  for (const frontEnd of order) {
+    const command = which(frontEnd === "lab" ? "jupyter-lab" : "jupyter-notebook", path);
+    if (command) return { frontEnd, command, args: jupyterArgs(join(root, "notebooks"), extraArgs) };
+  }
+  return null;
 }
 
-export function start(extraArgs: string[]): void {
+/** `deepdeck start [--lab | --notebook] [--] [JUPYTER ARGS]`: the front-end flag is deepdeck's, the rest Jupyter's. */
+export function parseStartArgs(argv: string[]): { frontEnd?: FrontEnd; jupyterArgs: string[] } {
+  let frontEnd: FrontEnd | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    if (argv[i] === "--lab") frontEnd = "lab";
+    else if (argv[i] === "--notebook") frontEnd = "notebook";
+    else break;
+  }
+  if (argv[i] === "--") i++;
+  return { ...(frontEnd ? { frontEnd } : {}), jupyterArgs: argv.slice(i) };
+}
+
+export function start(argv: string[]): void {
+  const { frontEnd, jupyterArgs: extraArgs } = parseStartArgs(argv);
   linkSelf();
   const { dir, changed } = installKernelSpec();
   console.log(
@@ -46,11 +102,13 @@ export function start(extraArgs: string[]): void {
       ? `Registered the Jupyter kernel "TypeScript (deepdeck)" in ${dir}`
       : `Jupyter kernel "TypeScript (deepdeck)": ${kernelSpecDir()}`,
   );
-  const jupyter = jupyterCommand(extraArgs);
+  const jupyter = jupyterCommand(extraArgs, packageRoot, frontEnd ? { frontEnd } : {});
   if (!jupyter) {
-    console.error(messages.noJupyter());
+    console.error(frontEnd === "lab" ? messages.noJupyterLab() : messages.noJupyter());
     process.exit(1);
   }
+  // Without JupyterLab, jupyter-notebook is the classic Notebook 6 (Notebook 7 installs JupyterLab too).
+  if (jupyter.frontEnd === "notebook" && !frontEnd) console.log(messages.classicNotebookOnly());
   console.log(`Starting ${jupyter.command} ${jupyter.args.join(" ")}`);
   const child = spawn(jupyter.command, jupyter.args, { stdio: "inherit" });
   // Jupyter shuts down cleanly on SIGTERM; pass both signals on so no server outlives this command.
