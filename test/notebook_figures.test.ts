@@ -23,8 +23,8 @@ const cells = [
 
 describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () => {
   let run: ExecuteResult;
-  before(() => {
-    run = runCells(cells, { DEEPDECK_DATA_DIR: sharedDatasets() });
+  before(async () => {
+    run = runCells(cells, { DEEPDECK_DATA_DIR: await sharedDatasets() });
   });
   const outputs = (i: number) => run.notebook.cells[i]!.outputs!;
   const types = (i: number) =>
