@@ -34,6 +34,14 @@ export const messages = {
     `DEEPDECK_BACKEND=${value} is not a backend deepdeck knows; use one of ${allowed.join(", ")}.`,
   backendUnavailable: (name: string, why: string) =>
     `The backend ${JSON.stringify(name)} asked for by DEEPDECK_BACKEND is not available: ${why}`,
+  kernelElsewhere: (dir: string, other: string, mine: string) =>
+    [
+      `The Jupyter kernel "TypeScript (deepdeck)" (${dir}) runs another copy of deepdeck:`,
+      `  ${other}`,
+      `so notebooks on it do not run this checkout (${mine}). It was left as it is. To change that:`,
+      "  npm run install-kernel                              point it at this checkout",
+      "  npx deepdeck install-kernel --name NAME             or add a second kernel for this checkout",
+    ].join("\n"),
   noJupyter: () =>
     [
       "Jupyter was not found on this machine (neither jupyter-lab nor jupyter-notebook is on PATH or in .venv/).",

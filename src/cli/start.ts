@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
 import { messages } from "../messages";
-import { installKernelSpec, kernelSpecDir } from "./kernelspec";
+import { installedLauncher, installKernelSpec, kernelLauncher, kernelSpecDir } from "./kernelspec";
 import { linkSelf, packageRoot } from "./link";
 
 /** The first executable called `name` on PATH. */
@@ -96,12 +96,18 @@ export function parseStartArgs(argv: string[]): { frontEnd?: FrontEnd; jupyterAr
 export function start(argv: string[]): void {
   const { frontEnd, jupyterArgs: extraArgs } = parseStartArgs(argv);
   linkSelf();
-  const { dir, changed } = installKernelSpec();
-  console.log(
-    changed
-      ? `Registered the Jupyter kernel "TypeScript (deepdeck)" in ${dir}`
-      : `Jupyter kernel "TypeScript (deepdeck)": ${kernelSpecDir()}`,
-  );
+  const other = installedLauncher();
+  if (other !== null && other !== kernelLauncher()) {
+    // Another checkout (or install) owns the kernel; taking it over silently would change what its notebooks run.
+    console.log(messages.kernelElsewhere(kernelSpecDir(), other, kernelLauncher()));
+  } else {
+    const { dir, changed } = installKernelSpec();
+    console.log(
+      changed
+        ? `Registered the Jupyter kernel "TypeScript (deepdeck)" in ${dir}`
+        : `Jupyter kernel "TypeScript (deepdeck)": ${kernelSpecDir()}`,
+    );
+  }
   const jupyter = jupyterCommand(extraArgs, packageRoot, frontEnd ? { frontEnd } : {});
   if (!jupyter) {
     console.error(frontEnd === "lab" ? messages.noJupyterLab() : messages.noJupyter());

@@ -229,8 +229,23 @@ async function locate(
     memo.set(key, data);
     return data;
   }
-  const cache = join(datasetCacheDir(), name);
-  if (options.download === false) throw new Error(missingMessage(spec, dirs, cache, "download: false"));
+  if (options.download === false)
+    throw new Error(missingMessage(spec, dirs, join(datasetCacheDir(), name), "download: false"));
+  await downloadDataset(name, options);
+  return locate(name, { ...options, download: false });
+}
+
+/**
+ * Download a dataset's files that deepdeck's cache lacks (checking each file's size and MD5), and return
+ * the cache folder that then holds them all, as the canonical gzip files.
+ */
+export async function downloadDataset(
+  name: "mnist" | "fashion-mnist",
+  options: Pick<DatasetOptions, "mirrors" | "quiet"> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const spec = specs[name];
+  const cache = join(datasetCacheDir(env), name);
   const mirrors = options.mirrors ?? spec.mirrors;
   const failures: string[] = [];
   for (const file of Object.values(spec.files)) {
@@ -244,9 +259,14 @@ async function locate(
   }
   if (failures.length > 0)
     throw new Error(
-      `${missingMessage(spec, dirs, cache, "download failed")}\n\nDownload errors:\n${failures.join("\n")}`,
+      `${missingMessage(spec, searchPath(name, {}, env), cache, "download failed")}\n\nDownload errors:\n${failures.join("\n")}`,
     );
-  return locate(name, { ...options, download: false });
+  return cache;
+}
+
+/** The canonical file names of a dataset (the gzip files its mirrors serve). */
+export function datasetFileNames(name: "mnist" | "fashion-mnist"): string[] {
+  return Object.values(specs[name].files).map((f) => f.name);
 }
 
 interface WasmBackend {

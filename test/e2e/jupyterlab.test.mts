@@ -9,6 +9,7 @@
  */
 import assert from "node:assert/strict";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
@@ -20,8 +21,7 @@ import { skipBrowser as skip, startJupyter, type JupyterServer } from "../suppor
 const tmp = join(import.meta.dirname, "..", ".tmp");
 const screens = join(tmp, "screens");
 
-// Until a notebook anywhere can import deepdeck (issue 12, item 1), the notebook lives inside the
-// checkout, where node_modules/deepdeck and @tensorflow/tfjs resolve the classic Node way.
+// The notebook lives in a temporary folder outside the checkout, as a student's own would.
 const epochs = 3;
 const cells = [
   { markdown: "# Training a first network\nA course-style notebook, run in the browser." },
@@ -182,8 +182,7 @@ async function openBrowser(): Promise<{ browser: Browser; context: BrowserContex
 }
 
 function courseNotebook(prefix: string): { dir: string; file: string } {
-  mkdirSync(tmp, { recursive: true });
-  const dir = mkdtempSync(join(tmp, prefix));
+  const dir = mkdtempSync(join(tmpdir(), `deepdeck-${prefix}`));
   const file = join(dir, "course.ipynb");
   writeFileSync(file, JSON.stringify(makeNotebook(cells), null, 1));
   return { dir, file };
@@ -209,7 +208,7 @@ describe("JupyterLab 4 in Chromium, started by `deepdeck start`", { skip, timeou
       frontEnd: "lab",
       notebookDir: nb.dir,
       scratch: join(nb.dir, ".jupyter"),
-      env: { DEEPDECK_DATA_DIR: sharedDatasets() },
+      env: { DEEPDECK_DATA_DIR: await sharedDatasets() },
     });
     cleanup.push(() => server.stop());
     let context: BrowserContext;
@@ -343,7 +342,7 @@ describe("Notebook 7 in Chromium, started by `deepdeck start --notebook`", { ski
       frontEnd: "notebook",
       notebookDir: nb.dir,
       scratch: join(nb.dir, ".jupyter"),
-      env: { DEEPDECK_DATA_DIR: sharedDatasets() },
+      env: { DEEPDECK_DATA_DIR: await sharedDatasets() },
     });
     cleanup.push(() => server.stop());
     let context: BrowserContext;
