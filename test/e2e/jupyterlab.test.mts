@@ -93,9 +93,19 @@ async function watchTrainingCell(page: Page, index: number): Promise<void> {
 
 const renderLog = (page: Page) => page.evaluate(() => (window as unknown as { renderLog: RenderLog }).renderLog);
 
-/** Open a notebook and wait until its kernel, the deepdeck one, is idle. */
-async function openNotebook(page: Page, url: string): Promise<void> {
-  await page.goto(url);
+/**
+ * Open a notebook and wait until the page is connected to its kernel, the deepdeck one, and it is idle.
+ * The toolbar's indicator reads "idle" before any kernel is connected, and a Run All clicked then is
+ * dropped, so the server's own log line for the page's kernel websocket is waited for first.
+ */
+async function openNotebook(page: Page, server: JupyterServer, path: string): Promise<void> {
+  const connected = () => (server.log().match(/Connecting to kernel/g) ?? []).length;
+  const before = connected();
+  await page.goto(`${server.base}${path}?token=${server.token}`);
+  for (const deadline = Date.now() + 90_000; connected() === before;) {
+    if (Date.now() > deadline) throw new Error("the page did not connect to a kernel within 90 s");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"]', { timeout: 90_000 });
   // Every cell on the page (the tall window keeps JupyterLab's windowing from leaving any out).
   await page.waitForFunction((n) => document.querySelectorAll(".jp-Notebook .jp-Cell").length === n, cells.length);
@@ -216,7 +226,7 @@ describe("JupyterLab 4 in Chromium, started by `deepdeck start`", { skip, timeou
     cleanup.push(() => browser.close());
     page = await context.newPage();
     await explainFailure(page, server, "jupyterlab", async () => {
-      await openNotebook(page, `${server.base}/lab/tree/course.ipynb?token=${server.token}`);
+      await openNotebook(page, server, "/lab/tree/course.ipynb");
       await watchTrainingCell(page, cell.training);
       await menu(page, "Run", "Run All Cells");
       await waitForCell(page, cell.boom);
@@ -364,7 +374,7 @@ describe("Notebook 7 in Chromium, started by `deepdeck start --notebook`", { ski
     cleanup.push(() => browser.close());
     page = await context.newPage();
     await explainFailure(page, server, "notebook7", async () => {
-      await openNotebook(page, `${server.base}/notebooks/course.ipynb?token=${server.token}`);
+      await openNotebook(page, server, "/notebooks/course.ipynb");
       await menu(page, "Run", "Run All Cells");
       await waitForCell(page, cell.boom);
     });
