@@ -47,9 +47,9 @@ export const messages = {
       "Jupyter was not found on this machine (neither jupyter-lab nor jupyter-notebook is on PATH or in .venv/).",
       "Install one of them, then run `npm start` again:",
       "  in this folder:  python3 -m venv .venv && .venv/bin/pip install jupyterlab   (npm start finds .venv/)",
+      "  Debian/Ubuntu:   sudo apt-get install jupyter-notebook   (the classic Notebook)",
       "  pip:             python3 -m pip install jupyterlab",
       "  conda:           conda install -c conda-forge jupyterlab",
-      "  Debian/Ubuntu:   sudo apt-get install jupyter-notebook   (the classic Notebook)",
     ].join("\n"),
   noJupyterLab: () =>
     [

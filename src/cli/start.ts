@@ -30,11 +30,16 @@ export function which(name: string, path = process.env["PATH"] ?? ""): string | 
 
 /**
  * Where Jupyter is looked for: PATH first (an activated venv or conda environment, `pip install --user`,
- * Debian's packages), then this checkout's own `.venv/`, which `.ci/run` creates and the README suggests,
- * so `npm start` finds JupyterLab there without the venv being activated.
+ * Debian's packages), then a venv that need not be activated: `$DEEPDECK_VENV`, else this checkout's own
+ * `.venv/`, which `.ci/run` creates and the README suggests.
  */
-export function jupyterSearchPath(path = process.env["PATH"] ?? "", root = packageRoot): string {
-  const venvBin = join(root, ".venv", process.platform === "win32" ? "Scripts" : "bin");
+export function jupyterSearchPath(
+  path = process.env["PATH"] ?? "",
+  root = packageRoot,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  const venv = env["DEEPDECK_VENV"] || join(root, ".venv");
+  const venvBin = join(venv, process.platform === "win32" ? "Scripts" : "bin");
   return [path, venvBin].filter(Boolean).join(delimiter);
 }
 

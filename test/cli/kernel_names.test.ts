@@ -12,7 +12,8 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 const cli = join(__dirname, "..", "..", "dist", "cli", "main.js");
 const deepdeck = (args: string[], dataDir: string, path = process.env["PATH"]) =>
   spawnSync(process.execPath, [cli, ...args], {
-    env: { ...process.env, JUPYTER_DATA_DIR: dataDir, PATH: path },
+    // DEEPDECK_VENV too, so `start` finds no Jupyter in the checkout's .venv/ either when PATH has none.
+    env: { ...process.env, JUPYTER_DATA_DIR: dataDir, PATH: path, DEEPDECK_VENV: "/nonexistent" },
     encoding: "utf8",
   });
 const spec = (dataDir: string, name: string) =>
