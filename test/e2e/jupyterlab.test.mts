@@ -121,8 +121,12 @@ async function waitForCell(page: Page, index: number, timeout = 180_000): Promis
   await page.waitForFunction(
     (i) => {
       const prompts = [...document.querySelectorAll(".jp-Notebook .jp-Cell .jp-InputPrompt")];
-      const cellPrompt = document.querySelectorAll(".jp-Notebook .jp-Cell")[i]?.querySelector(".jp-InputPrompt");
-      return /\[\d+\]/.test(cellPrompt?.textContent ?? "") && !prompts.some((p) => p.textContent.includes("*"));
+      const target = document.querySelectorAll<HTMLElement>(".jp-Notebook .jp-Cell")[i];
+      return (
+        target?.dataset["e2eRan"] !== "no" &&
+        /\[\d+\]/.test(target?.querySelector(".jp-InputPrompt")?.textContent ?? "") &&
+        !prompts.some((p) => p.textContent.includes("*"))
+      );
     },
     index,
     { timeout },
@@ -135,6 +139,18 @@ const textOf = async (page: Page, i: number) => (await outputsOf(page, i).allInn
 const promptOf = async (page: Page, i: number) => (await cellAt(page, i).locator(".jp-InputPrompt").innerText()).trim();
 
 async function runCell(page: Page, i: number): Promise<void> {
+  // The prompt keeps its old number until the cell starts; waitForCell counts it done only once it was
+  // seen running ([*]) since this click.
+  await page.evaluate((index) => {
+    const target = document.querySelectorAll<HTMLElement>(".jp-Notebook .jp-Cell")[index]!;
+    target.dataset["e2eRan"] = "no";
+    new MutationObserver((_, observer) => {
+      if (target.querySelector(".jp-InputPrompt")?.textContent.includes("*")) {
+        target.dataset["e2eRan"] = "yes";
+        observer.disconnect();
+      }
+    }).observe(target, { subtree: true, childList: true, characterData: true });
+  }, i);
   await cellAt(page, i).locator(".jp-InputPrompt").click();
   await page.locator('.jp-NotebookPanel-toolbar [data-command="notebook:run-cell-and-select-next"]').click();
 }
