@@ -7,7 +7,7 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { createCellRunner, deepdeckRoot, type CellRunner } from "./cells";
+import { createCellRunner, deepdeckRoot, type CellOutcome, type CellRunner } from "./cells";
 import { loadedTslabJupyter, loadZeromq, tslabTypeScriptVersion, tslabVersion } from "./internals";
 import { kernelDisplaySlot } from "./display_adapter";
 import { errorContent, type ErrorContent } from "./traceback";
@@ -116,7 +116,11 @@ export class DeepdeckKernel {
     const type = msg.header.msg_type;
     if (type === "execute_request") {
       this.waiting.add(msg);
-      this.queue = this.queue.then(() => this.execute(msg));
+      this.queue = this.queue
+        .then(() => this.execute(msg))
+        .catch((e: unknown) => {
+          this.log(`deepdeck kernel: execute_request failed: ${(e as Error).stack ?? String(e)}`);
+        });
       return this.queue;
     }
     this.status(msg, "busy");
@@ -244,7 +248,8 @@ export class DeepdeckKernel {
       }
       if (storeHistory) this.executionCount++;
       const count = this.executionCount;
-      this.publish(msg, "execute_input", { code, execution_count: count });
+      // IPython broadcasts the input of every execution but a silent one.
+      if (!silent) this.publish(msg, "execute_input", { code, execution_count: count });
       this.current = msg;
       const writeDisplayData = (data: unknown, update: boolean) =>
         this.publish(msg, update ? "update_display_data" : "display_data", data as Json);
@@ -257,7 +262,10 @@ export class DeepdeckKernel {
       this.pendingFailure = undefined;
       let outcome;
       try {
-        outcome = await this.runner.run(code, count);
+        // A failure of the kernel itself (the compiler worker gone) still answers the request.
+        outcome = await this.runner
+          .run(code, count)
+          .catch((e: unknown): CellOutcome => ({ status: "error", ...errorContent(e) }));
         // Node reports a rejection nobody handled once the microtasks drain; two macrotasks later it has.
         await new Promise((resolve) => setImmediate(resolve));
         await new Promise((resolve) => setImmediate(resolve));
