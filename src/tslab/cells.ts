@@ -7,7 +7,16 @@
 import Module, { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import vm from "node:vm";
-import { createMappedConverter, tslabModules, type Converter, type SideOutput } from "./internals";
+import { Worker } from "node:worker_threads";
+import type { CompilerRequest, CompilerWorkerData } from "./compiler_worker";
+import {
+  tslabPublicApi,
+  type CellSourceMaps,
+  type CodeMetadata,
+  type ConvertResult,
+  type Diagnostic,
+  type SideOutput,
+} from "./internals";
 import { diagnosticsContent, errorContent, registerCellScript, type ErrorContent } from "./traceback";
 
 /** deepdeck's root: the package this kernel belongs to (dist/tslab/ or src/tslab/ is two levels down). */
@@ -43,28 +52,63 @@ export type CellOutcome = { status: "ok"; value: unknown; hasValue: boolean } | 
 
 export interface CellRunner {
   run(code: string, count: number): Promise<CellOutcome>;
-  complete(code: string, cursor: number): { start: number; end: number; candidates: string[] };
-  inspect(code: string, cursor: number): string | null;
-  isComplete(code: string): { completed: boolean; indent?: string };
+  complete(code: string, cursor: number): Promise<{ start: number; end: number; candidates: string[] }>;
+  inspect(code: string, cursor: number): Promise<string | null>;
+  isComplete(code: string): Promise<{ completed: boolean; indent?: string }>;
   interrupt(): void;
   close(): void;
+}
+
+/** The cell most notebooks on this kernel start with, compiled at start so its declarations are ready. */
+export const warmUpCell = 'import * as dd from "deepdeck";\nimport * as tf from "@tensorflow/tfjs";\n';
+
+type Request = CompilerRequest extends infer R ? (R extends CompilerRequest ? Omit<R, "id"> : never) : never;
+
+/** The compiler worker (compiler_worker.ts), asked one request at a time in order. */
+function startCompiler(): { ask<T>(req: Request): Promise<T>; close(): void } {
+  const data: CompilerWorkerData = { paths: kernelPaths(), warmUp: warmUpCell };
+  // Always the built file: tests import this module from src/ through tsx, which a worker would not have.
+  const worker = new Worker(join(deepdeckRoot, "dist", "tslab", "compiler_worker.js"), {
+    workerData: data,
+    stdout: true,
+    stderr: true,
+  });
+  // The compiler's own chatter is not the cell's output.
+  worker.stdout.resume();
+  worker.stderr.resume();
+  worker.unref();
+  let next = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  worker.on("message", (m: { id: number; result?: unknown; error?: string }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error !== undefined) p.reject(new Error(`deepdeck kernel: the TypeScript compiler failed: ${m.error}`));
+    else p.resolve(m.result);
+  });
+  const fail = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`deepdeck kernel: the TypeScript compiler stopped (exit ${code}).`)));
+  return {
+    ask<T>(req: Request): Promise<T> {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve, reject });
+        worker.postMessage({ ...req, id });
+      });
+    },
+    close: () => void worker.terminate(),
+  };
 }
 
 /** The header line the cell's output is wrapped in (its own line, so the source maps' lines stay whole). */
 const headerLines = 1;
 
 export function createCellRunner(rootDir = process.cwd()): CellRunner {
-  const tslab = tslabModules();
-  let converter: Converter | null = null;
-  let lastMaps: () => ReturnType<ReturnType<typeof createMappedConverter>["lastMaps"]> = () => null;
-  const conv = (): Converter => {
-    if (!converter) {
-      const c = createMappedConverter({ paths: kernelPaths() });
-      converter = c.converter;
-      lastMaps = c.lastMaps;
-    }
-    return converter;
-  };
+  const compiler = startCompiler();
 
   const sideOutputs = new Map<string, string>();
   const sideModules = new Map<string, Module>();
@@ -99,7 +143,7 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
       apply(_target, thisArg, args: unknown[]) {
         const id = args[0];
         if (args.length !== 1 || typeof id !== "string") return Reflect.apply(base, thisArg, args) as unknown;
-        if (id === "tslab") return tslab.publicApi;
+        if (id === "tslab") return tslabPublicApi();
         const side = fromSideOutputs(id);
         if (side !== undefined) return side;
         return base(kernelModule(id) ?? id) as unknown;
@@ -121,15 +165,19 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
   resetInterrupt();
 
   async function run(code: string, count: number): Promise<CellOutcome> {
-    const meta = tslab.getCodeMetadata(code);
+    const meta = await compiler.ask<CodeMetadata>({ method: "metadata", src: code });
     if (meta.module) {
-      const diagnostics = conv().addModule(meta.module, code, meta);
+      const diagnostics = await compiler.ask<Diagnostic[]>({ method: "addModule", name: meta.module, src: code, meta });
       return diagnostics.length > 0
         ? { status: "error", ...diagnosticsContent(diagnostics) }
         : { status: "ok", value: undefined, hasValue: false };
     }
     if (meta.mode === "browser") return { status: "ok", value: undefined, hasValue: false };
-    const converted = conv().convert(prevDecl, code);
+    const { result: converted, maps } = await compiler.ask<{ result: ConvertResult; maps: CellSourceMaps | null }>({
+      method: "convert",
+      prevDecl,
+      src: code,
+    });
     for (const out of converted.sideOutputs ?? ([] as SideOutput[])) {
       sideModules.delete(out.path);
       sideOutputs.set(out.path, out.data);
@@ -145,7 +193,7 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
       label: `In[${count}]`,
       headerLines,
       outputLines: converted.output.split("\n").length,
-      maps: lastMaps(),
+      maps,
     });
     const wrapped =
       (converted.hasToplevelAwait ? "(async function (exports, require) {\n" : "(function (exports, require) {\n") +
@@ -167,17 +215,14 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
 
   return {
     run,
-    complete: (code, cursor) => conv().complete(prevDecl, code, cursor),
-    inspect(code, cursor) {
-      const info = conv().inspect(prevDecl, code, cursor);
-      return info ? tslab.printQuickInfo(info) : null;
-    },
-    isComplete: (code) => tslab.isCompleteCode(code),
+    complete: (code, cursor) => compiler.ask({ method: "complete", prevDecl, src: code, position: cursor }),
+    inspect: (code, cursor) => compiler.ask({ method: "inspect", prevDecl, src: code, position: cursor }),
+    isComplete: (code) => compiler.ask({ method: "isComplete", src: code }),
     interrupt() {
       interruptNow(new InterruptError("Interrupted: the cell was stopped by the user"));
       resetInterrupt();
     },
-    close: () => converter?.close(),
+    close: () => compiler.close(),
   };
 }
 

@@ -82,7 +82,18 @@ export interface TslabTypeScript {
   };
 }
 
-export const tslabTs = tslabRequire("@tslab/typescript-for-tslab") as TslabTypeScript;
+let typescript: TslabTypeScript | null = null;
+/** tslab's TypeScript, loaded on first use (it is most of a kernel's start; the compiler worker loads it). */
+export function tslabTypeScript(): TslabTypeScript {
+  return (typescript ??= tslabRequire("@tslab/typescript-for-tslab") as TslabTypeScript);
+}
+
+/** The version of tslab's TypeScript, without loading it. */
+export const tslabTypeScriptVersion = (
+  JSON.parse(readFileSync(tslabRequire.resolve("@tslab/typescript-for-tslab/package.json"), "utf8")) as {
+    version: string;
+  }
+).version;
 
 const inlineMapPattern = /\n?\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 const mapCommentPattern = /\n?\/\/# sourceMappingURL=\S+\s*$/;
@@ -102,7 +113,7 @@ export function createMappedConverter(options: ConverterOptions): {
   lastMaps: () => CellSourceMaps | null;
 } {
   let last: CellSourceMaps | null = null;
-  const proxied = new Proxy(tslabTs, {
+  const proxied = new Proxy(tslabTypeScript(), {
     get(target, key, receiver) {
       if (key === "createWatchCompilerHost")
         return (rootFiles: unknown, compilerOptions: Record<string, unknown>, ...rest: unknown[]) =>
@@ -165,26 +176,34 @@ interface TslabConverterModule {
   isCompleteCode: (code: string) => { completed: boolean; indent?: string };
 }
 
-/** tslab's own modules the kernel uses as they are: cell metadata, is-complete, quick-info printing, the `tslab` package. */
+/** tslab's own modules the compiler worker uses as they are: cell metadata, is-complete, quick-info printing. */
 export function tslabModules(): {
-  getCodeMetadata(src: string): CodeMetadata;
-  isCompleteCode(code: string): { completed: boolean; indent?: string };
-  printQuickInfo(info: unknown): string;
-  jupyter: TslabJupyterModule;
-  publicApi: unknown;
+  getCodeMetadata: (src: string) => CodeMetadata;
+  isCompleteCode: (code: string) => { completed: boolean; indent?: string };
+  printQuickInfo: (info: unknown) => string;
 } {
   const metadata = tslabRequire("./dist/metadata.js") as { getCodeMetadata: (src: string) => CodeMetadata };
   const converterModule = tslabRequire("./dist/converter.js") as TslabConverterModule;
   const inspect = tslabRequire("./dist/inspect.js") as { printQuickInfo: (info: unknown) => string };
-  // tslab's `display` (require("tslab").display) and deepdeck's display adapter write through this slot.
-  const jupyter = tslabRequire("./dist/jupyter.js") as TslabJupyterModule;
   return {
     getCodeMetadata: metadata.getCodeMetadata,
     isCompleteCode: converterModule.isCompleteCode,
     printQuickInfo: inspect.printQuickInfo,
-    jupyter,
-    publicApi: tslabRequire("./dist/public.js"),
   };
+}
+
+/** `require("tslab")` in a cell: tslab's public API. Loaded on demand, as it loads TypeScript. */
+export function tslabPublicApi(): unknown {
+  return tslabRequire("./dist/public.js");
+}
+
+/**
+ * tslab's display slot (`jupyter.lastWriteDisplayData`), which its public `display` writes through, when
+ * a cell has loaded tslab's API; null otherwise.
+ */
+export function loadedTslabJupyter(): TslabJupyterModule | null {
+  const cached = require.cache[join(tslabDir, "dist", "jupyter.js")];
+  return cached ? (cached.exports as TslabJupyterModule) : null;
 }
 
 /** The ZeroMQ binding tslab depends on (deepdeck does not depend on it directly). */

@@ -7,8 +7,9 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { createCellRunner, deepdeckRoot, type CellRunner } from "./cells";
-import { loadZeromq, tslabModules, tslabTs, tslabVersion } from "./internals";
+import { createCellRunner, deepdeckRoot, type CellOutcome, type CellRunner } from "./cells";
+import { loadedTslabJupyter, loadZeromq, tslabTypeScriptVersion, tslabVersion } from "./internals";
+import { kernelDisplaySlot } from "./display_adapter";
 import { errorContent, type ErrorContent } from "./traceback";
 
 interface ConnectionInfo {
@@ -77,7 +78,6 @@ export class DeepdeckKernel {
   private waiting = new Set<Message>();
   private aborting = new Set<Message>();
   private readonly runner: CellRunner;
-  private readonly tslab = tslabModules();
 
   constructor(
     private readonly send: (channel: "shell" | "control" | "iopub", msg: Message) => void,
@@ -116,7 +116,11 @@ export class DeepdeckKernel {
     const type = msg.header.msg_type;
     if (type === "execute_request") {
       this.waiting.add(msg);
-      this.queue = this.queue.then(() => this.execute(msg));
+      this.queue = this.queue
+        .then(() => this.execute(msg))
+        .catch((e: unknown) => {
+          this.log(`deepdeck kernel: execute_request failed: ${(e as Error).stack ?? String(e)}`);
+        });
       return this.queue;
     }
     this.status(msg, "busy");
@@ -128,7 +132,7 @@ export class DeepdeckKernel {
         case "complete_request": {
           const code = text(msg.content["code"]);
           const cursor = Number(msg.content["cursor_pos"] ?? code.length);
-          const info = this.runner.complete(code, cursor);
+          const info = await this.runner.complete(code, cursor);
           this.reply(msg, "complete_reply", {
             status: "ok",
             matches: info.candidates,
@@ -140,7 +144,7 @@ export class DeepdeckKernel {
         }
         case "inspect_request": {
           const code = text(msg.content["code"]);
-          const info = this.runner.inspect(code, Number(msg.content["cursor_pos"] ?? code.length));
+          const info = await this.runner.inspect(code, Number(msg.content["cursor_pos"] ?? code.length));
           this.reply(msg, "inspect_reply", {
             status: "ok",
             found: info !== null,
@@ -150,7 +154,7 @@ export class DeepdeckKernel {
           break;
         }
         case "is_complete_request": {
-          const res = this.runner.isComplete(text(msg.content["code"]));
+          const res = await this.runner.isComplete(text(msg.content["code"]));
           this.reply(
             msg,
             "is_complete_reply",
@@ -200,13 +204,13 @@ export class DeepdeckKernel {
       implementation_version: version,
       language_info: {
         name: "typescript",
-        version: tslabTs.version,
+        version: tslabTypeScriptVersion,
         mimetype: "text/typescript",
         file_extension: ".ts",
         // tslab's setting, which turns on TypeScript highlighting in both Notebook and JupyterLab.
         codemirror_mode: { mode: "typescript", name: "javascript", typescript: true },
       },
-      banner: `TypeScript ${tslabTs.version} (deepdeck ${version}, tslab ${tslabVersion})`,
+      banner: `TypeScript ${tslabTypeScriptVersion} (deepdeck ${version}, tslab ${tslabVersion})`,
       help_links: [{ text: "deepdeck", url: "https://github.com/yunabe/tslab" }],
     };
   }
@@ -244,16 +248,24 @@ export class DeepdeckKernel {
       }
       if (storeHistory) this.executionCount++;
       const count = this.executionCount;
-      this.publish(msg, "execute_input", { code, execution_count: count });
+      // IPython broadcasts the input of every execution but a silent one.
+      if (!silent) this.publish(msg, "execute_input", { code, execution_count: count });
       this.current = msg;
-      this.tslab.jupyter.lastWriteDisplayData = (data, update) =>
+      const writeDisplayData = (data: unknown, update: boolean) =>
         this.publish(msg, update ? "update_display_data" : "display_data", data as Json);
+      (globalThis as Record<symbol, unknown>)[kernelDisplaySlot] = writeDisplayData;
+      // tslab's own `display`, for cells that import "tslab", writes through tslab's slot.
+      const tslabJupyter = loadedTslabJupyter();
+      if (tslabJupyter) tslabJupyter.lastWriteDisplayData = writeDisplayData;
       this.running = true;
       this.hasPendingFailure = false;
       this.pendingFailure = undefined;
       let outcome;
       try {
-        outcome = await this.runner.run(code, count);
+        // A failure of the kernel itself (the compiler worker gone) still answers the request.
+        outcome = await this.runner
+          .run(code, count)
+          .catch((e: unknown): CellOutcome => ({ status: "error", ...errorContent(e) }));
         // Node reports a rejection nobody handled once the microtasks drain; two macrotasks later it has.
         await new Promise((resolve) => setImmediate(resolve));
         await new Promise((resolve) => setImmediate(resolve));
@@ -384,14 +396,6 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const control = new zmq.Router();
   const stdin = new zmq.Router();
   const hb = new zmq.Reply();
-  const address = (port: number) => `${info.transport}://${info.ip}:${port}`;
-  await Promise.all([
-    iopub.bind(address(info.iopub_port)),
-    shell.bind(address(info.shell_port)),
-    control.bind(address(info.control_port)),
-    stdin.bind(address(info.stdin_port)),
-    hb.bind(address(info.hb_port)),
-  ]);
 
   // zeromq allows one pending send per socket; chain them so bursts of output never fail with EBUSY.
   const chains = new Map<object, Promise<void>>();
@@ -407,8 +411,17 @@ export async function startKernel(connectionFile: string): Promise<void> {
       });
     chains.set(socket, next);
   };
+  // Created before the sockets are bound: it starts the compiler worker, the longest part of a start.
   const kernel = new DeepdeckKernel(sendOn);
   kernel.log = (text) => realStderr(text + "\n");
+  const address = (port: number) => `${info.transport}://${info.ip}:${port}`;
+  await Promise.all([
+    iopub.bind(address(info.iopub_port)),
+    shell.bind(address(info.shell_port)),
+    control.bind(address(info.control_port)),
+    stdin.bind(address(info.stdin_port)),
+    hb.bind(address(info.hb_port)),
+  ]);
 
   const close = () => {
     for (const s of [iopub, shell, control, stdin, hb]) s.close();
@@ -442,6 +455,14 @@ export async function startKernel(connectionFile: string): Promise<void> {
       void kernel.handle(channel, msg);
     }
   };
+  // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports.
+  setImmediate(() => {
+    try {
+      require(deepdeckRoot);
+    } catch {
+      // The cell that imports it reports why.
+    }
+  });
   void serve("shell", shell);
   void serve("control", control);
   void (async () => {

@@ -8,7 +8,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { kernelModule, kernelPaths, deepdeckRoot } from "../../src/tslab/cells";
-import { createMappedConverter, tslabDir, tslabModules } from "../../src/tslab/internals";
+import {
+  createMappedConverter,
+  loadedTslabJupyter,
+  tslabDir,
+  tslabModules,
+  tslabPublicApi,
+} from "../../src/tslab/internals";
 import { cellPosition, registerCellScript } from "../../src/tslab/traceback";
 
 describe("tslab internals deepdeck's kernel relies on", () => {
@@ -53,8 +59,9 @@ describe("tslab internals deepdeck's kernel relies on", () => {
     assert.deepEqual(t.isCompleteCode("1 + 1"), { completed: true });
     assert.equal(t.isCompleteCode("function f() {").completed, false);
     assert.equal(typeof t.printQuickInfo, "function");
-    assert.ok("lastWriteDisplayData" in t.jupyter);
-    assert.equal(typeof (t.publicApi as { display?: unknown }).display, "object");
+    assert.equal(loadedTslabJupyter(), null, "tslab's kernel module is loaded only by cells that import tslab");
+    assert.equal(typeof (tslabPublicApi() as { display?: unknown }).display, "object");
+    assert.ok(loadedTslabJupyter() && "lastWriteDisplayData" in loadedTslabJupyter()!, "tslab's display slot");
   });
   test("deepdeck and @tensorflow packages resolve to the kernel's copies", () => {
     assert.equal(kernelModule("deepdeck"), deepdeckRoot);
