@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 /** The `deepdeck` command: install-kernel, start, link. */
-import { installKernelSpec, kernelSpec, type KernelSpecTarget } from "../project/kernelspec";
+import {
+  displayNameFor,
+  installKernelSpec,
+  kernelName,
+  kernelSpec,
+  type KernelSpecTarget,
+} from "../project/kernelspec";
 import { describeLink, linkSelf } from "../project/link";
 import { InstallNativeError, installNative, parseInstallNativeArgs } from "./install_native";
 import { start } from "./start";
@@ -8,11 +14,15 @@ import { start } from "./start";
 const usage = `Usage: deepdeck <command>
 
 Commands:
-  install-kernel [--user | --prefix DIR | --data-dir DIR]
-                  Register the Jupyter kernel "TypeScript (deepdeck)" (default: the user's
-                  Jupyter data directory, or $JUPYTER_DATA_DIR). Safe to run again.
+  install-kernel [--name NAME] [--user | --prefix DIR | --data-dir DIR]
+                  Register the Jupyter kernel "TypeScript (deepdeck)" for this copy of deepdeck
+                  (default: the user's Jupyter data directory, or $JUPYTER_DATA_DIR). Safe to run
+                  again. --name registers a second kernel, "TypeScript (deepdeck: NAME)", e.g. for
+                  another checkout; without it, the "deepdeck" kernel is pointed at this copy.
   kernelspec      Print the kernel.json that install-kernel writes.
-  start [-- ARGS] Register the kernel if needed and start Jupyter in notebooks/.
+  start [--lab | --notebook] [-- ARGS]
+                  Register the kernel if needed and start Jupyter in notebooks/: JupyterLab when
+                  installed (PATH, then .venv/), else the Notebook. ARGS go to Jupyter.
   link            Link this project into its own node_modules (run by npm install).
   install-native [--gpu] [--python PATH] [--from auto|download|pip] [--force]
                   Make the native backend work: install @tensorflow/tfjs-node (--gpu: -gpu) and
@@ -20,15 +30,16 @@ Commands:
                   else against the TensorFlow that pip installed (pip install tensorflow-cpu).
                   --python (or DEEPDECK_PYTHON) names the Python whose TensorFlow to use.`;
 
-function targetFrom(args: string[]): KernelSpecTarget {
-  const target: KernelSpecTarget = {};
+function targetFrom(args: string[]): KernelSpecTarget & { name: string } {
+  const target: KernelSpecTarget & { name: string } = { name: kernelName };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--user") continue;
-    if (a === "--prefix" || a === "--data-dir") {
+    if (a === "--prefix" || a === "--data-dir" || a === "--name") {
       const value = args[++i];
-      if (!value) throw new Error(`install-kernel: ${a} needs a directory.`);
+      if (!value) throw new Error(`install-kernel: ${a} needs ${a === "--name" ? "a name" : "a directory"}.`);
       if (a === "--prefix") target.prefix = value;
+      else if (a === "--name") target.name = value;
       else target.dataDir = value;
     } else {
       throw new Error(`install-kernel: unknown argument ${JSON.stringify(a)}.\n\n${usage}`);
@@ -41,15 +52,19 @@ function main(argv: string[]): void {
   const [command, ...rest] = argv;
   switch (command) {
     case "install-kernel": {
-      const { dir, changed } = installKernelSpec(targetFrom(rest));
-      console.log(`${changed ? "Registered" : "Already registered"}: Jupyter kernel "TypeScript (deepdeck)" in ${dir}`);
+      const { name, ...target } = targetFrom(rest);
+      const { dir, changed, previous } = installKernelSpec(target, name);
+      console.log(
+        `${changed ? "Registered" : "Already registered"}: Jupyter kernel "${displayNameFor(name)}" in ${dir}`,
+      );
+      if (previous) console.log(`It ran ${previous} before; it now runs this copy of deepdeck.`);
       return;
     }
     case "kernelspec":
       console.log(JSON.stringify(kernelSpec(), null, 2));
       return;
     case "start":
-      start(rest[0] === "--" ? rest.slice(1) : rest);
+      start(rest);
       return;
     case "link": {
       const { link, changed } = linkSelf();

@@ -228,17 +228,31 @@ async function locate(name: DatasetName, options: DatasetOptions): Promise<{ tra
     memo.set(key, data);
     return data;
   }
-  const cache = join(datasetCacheDir(), name);
   if (options.download === false)
     throw new Error(
       messages.datasetMissing(
         spec.title,
         Object.values(spec.files).map((f) => f.name),
-        cache,
+        join(datasetCacheDir(), name),
         dirs,
         "download: false",
       ),
     );
+  await downloadDataset(name, options);
+  return locate(name, { ...options, download: false });
+}
+
+/**
+ * Download a dataset's files that deepdeck's cache lacks (checking each file's size and MD5), and return
+ * the cache folder that then holds them all, as the canonical gzip files.
+ */
+export async function downloadDataset(
+  name: DatasetName,
+  options: Pick<DatasetOptions, "mirrors" | "quiet"> = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<string> {
+  const spec: DatasetSpec = specs[name];
+  const cache = join(datasetCacheDir(env), name);
   const mirrors = options.mirrors ?? spec.mirrors;
   const failures: string[] = [];
   for (const file of Object.values(spec.files)) {
@@ -256,11 +270,16 @@ async function locate(name: DatasetName, options: DatasetOptions): Promise<{ tra
         spec.title,
         Object.values(spec.files).map((f) => f.name),
         cache,
-        dirs,
+        searchPath(name, {}, env),
         failures,
       ),
     );
-  return locate(name, { ...options, download: false });
+  return cache;
+}
+
+/** The canonical file names of a dataset (the gzip files its mirrors serve). */
+export function datasetFileNames(name: DatasetName): string[] {
+  return Object.values(specs[name].files).map((f) => f.name);
 }
 
 /**

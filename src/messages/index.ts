@@ -11,12 +11,11 @@ import { display } from "./display";
 import { format } from "./format";
 import { image } from "./image";
 import { models } from "./models";
-import { tools } from "./tools";
 
 export { describe, shapeText } from "./describe";
 
 /** The wings, by name; {@link messages} is all of them in one flat object (names are unique). */
-export const wings = { common, backend, format, display, data, image, models, charts, tools } as const;
+export const wings = { common, backend, format, display, data, image, models, charts } as const;
 
 export const messages = {
   ...common,
@@ -27,5 +26,4 @@ export const messages = {
   ...image,
   ...models,
   ...charts,
-  ...tools,
 } as const;

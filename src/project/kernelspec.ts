@@ -28,9 +28,23 @@ export interface KernelSpecTarget {
   dataDir?: string;
 }
 
-export function kernelSpecDir(target: KernelSpecTarget = {}): string {
+export function kernelSpecDir(target: KernelSpecTarget = {}, name = kernelName): string {
   const base = target.prefix ? join(target.prefix, "share", "jupyter") : (target.dataDir ?? jupyterDataDir());
-  return join(base, "kernels", kernelName);
+  return join(base, "kernels", name);
+}
+
+/** A kernel name Jupyter accepts (kernelspec names: letters, digits, `.`, `_`, `-`). */
+export function checkKernelName(name: string): string {
+  if (!/^[a-z0-9._-]+$/i.test(name))
+    throw new Error(
+      `install-kernel: ${JSON.stringify(name)} is not a kernel name (use letters, digits, ".", "_" and "-").`,
+    );
+  return name;
+}
+
+/** The display name: the default kernel is "TypeScript (deepdeck)", a named one says its name. */
+export function displayNameFor(name = kernelName): string {
+  return name === kernelName ? kernelDisplayName : `TypeScript (deepdeck: ${name})`;
 }
 
 /** The script that starts this package's tslab with deepdeck's kernel fixes (src/tslab/launch.ts). */
@@ -40,24 +54,49 @@ export function kernelLauncher(): string {
 }
 
 /** The kernel.json contents: this node, by absolute path, running the launcher. */
-export function kernelSpec(node = process.execPath, launcher = kernelLauncher()): Record<string, unknown> {
+export function kernelSpec(
+  node = process.execPath,
+  launcher = kernelLauncher(),
+  name = kernelName,
+): Record<string, unknown> {
   return {
     argv: [node, launcher, "--config-path", "{connection_file}"],
-    display_name: kernelDisplayName,
+    display_name: displayNameFor(name),
     language: "typescript",
     interrupt_mode: "signal",
     metadata: { deepdeck: { tslab: dirname(require.resolve("tslab/package.json")) } },
   };
 }
 
-/** Register (or refresh) the kernelspec. Idempotent: an identical kernel.json is left untouched. */
-export function installKernelSpec(target: KernelSpecTarget = {}): { dir: string; changed: boolean } {
-  const dir = kernelSpecDir(target);
+/** The launcher an installed kernel.json runs, or null when there is none (or it is not deepdeck's). */
+export function installedLauncher(target: KernelSpecTarget = {}, name = kernelName): string | null {
+  try {
+    const spec = JSON.parse(readFileSync(join(kernelSpecDir(target, name), "kernel.json"), "utf8")) as {
+      argv?: unknown;
+    };
+    return Array.isArray(spec.argv) && typeof spec.argv[1] === "string" ? spec.argv[1] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Register (or refresh) the kernelspec. Idempotent: an identical kernel.json is left untouched.
+ * `previous` is the launcher the kernel ran before when this repointed it to another checkout.
+ */
+export function installKernelSpec(
+  target: KernelSpecTarget = {},
+  name = kernelName,
+): { dir: string; changed: boolean; previous?: string } {
+  const dir = kernelSpecDir(target, checkKernelName(name));
   const file = join(dir, "kernel.json");
-  const content = JSON.stringify(kernelSpec(), null, 2) + "\n";
+  const content = JSON.stringify(kernelSpec(undefined, undefined, name), null, 2) + "\n";
   if (existsSync(file) && readFileSync(file, "utf8") === content) return { dir, changed: false };
+  const before = installedLauncher(target, name);
   writeFileAtomic(file, content);
-  return { dir, changed: true };
+  return before !== null && before !== kernelLauncher()
+    ? { dir, changed: true, previous: before }
+    : { dir, changed: true };
 }
 
 /** Whether a kernelspec at `target` starts this install's tslab. */

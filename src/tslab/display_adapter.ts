@@ -1,8 +1,8 @@
 /**
- * The one module that talks to tslab. tslab's public `display` sends one MIME type per message, and
- * a chart needs several at once (Vega-Lite for JupyterLab, SVG/PNG for the rest, text for terminals).
- * tslab's own module keeps the function that writes a display_data message for the running cell in
- * `jupyter.lastWriteDisplayData`; we call it with the whole bundle. test/tslab.test.ts fails
+ * Where displays go in a kernel. tslab's public `display` sends one MIME type per message, and a chart
+ * needs several at once (Vega-Lite for JupyterLab, SVG/PNG for the rest, text for terminals). deepdeck's
+ * kernel keeps the running cell's writer in a global slot; under tslab's own kernel, tslab's module keeps
+ * it in `jupyter.lastWriteDisplayData`. We call either with the whole bundle. test/tslab.test.ts fails
  * if tslab stops keeping that function.
  */
 import type { WireBundle } from "../display/bundle";
@@ -16,6 +16,17 @@ export interface DisplayMessage {
 type WriteDisplayData = (message: DisplayMessage, update: boolean) => void;
 interface TslabJupyterModule {
   lastWriteDisplayData: WriteDisplayData | null;
+}
+
+/**
+ * Where deepdeck's own kernel (kernel.ts) keeps the running cell's display writer. Checked first, on every
+ * message, because it changes with each cell.
+ */
+export const kernelDisplaySlot = Symbol.for("deepdeck.kernel.writeDisplayData");
+
+function kernelWriter(): WriteDisplayData | null {
+  const w = (globalThis as Record<symbol, unknown>)[kernelDisplaySlot];
+  return typeof w === "function" ? (w as WriteDisplayData) : null;
 }
 
 const jupyterModulePattern = /[\\/]tslab[\\/]dist[\\/]jupyter\.js$/;
@@ -40,11 +51,16 @@ function findRunningTslab(): TslabJupyterModule | null {
 
 /** Whether this process is a tslab kernel that has run a cell (and so can display). */
 export function inTslabKernel(): boolean {
-  return findRunningTslab() !== null;
+  return kernelWriter() !== null || findRunningTslab() !== null;
 }
 
 /** Send a display_data (or update_display_data) message to the cell that is running. Returns false outside tslab. */
 export function sendToTslab(message: DisplayMessage, update: boolean): boolean {
+  const own = kernelWriter();
+  if (own) {
+    own(message, update);
+    return true;
+  }
   const tslab = findRunningTslab();
   if (!tslab || !tslab.lastWriteDisplayData) return false;
   tslab.lastWriteDisplayData(message, update);

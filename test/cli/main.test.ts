@@ -40,7 +40,12 @@ describe("the deepdeck command", () => {
   });
   test("start says how to install Jupyter when it is missing", () => {
     const run = spawnSync(process.execPath, [cli, "start"], {
-      env: { ...process.env, PATH: "/nonexistent", JUPYTER_DATA_DIR: join(scratch, "start-data") },
+      env: {
+        ...process.env,
+        PATH: "/nonexistent",
+        DEEPDECK_VENV: "/nonexistent",
+        JUPYTER_DATA_DIR: join(scratch, "start-data"),
+      },
       encoding: "utf8",
     });
     assert.equal(run.status, 1);

@@ -59,7 +59,7 @@ describe("real MNIST", { skip: skipDatasets }, () => {
   test("shapes, dtypes, first labels and pixel statistics match Keras's dataset_mnist()", async () => {
     isolate("real");
     const before = tf.memory().numTensors;
-    const mnist = await dd.datasets.mnist({ dir: sharedDatasets() });
+    const mnist = await dd.datasets.mnist({ dir: await sharedDatasets() });
     assert.equal(tf.memory().numTensors, before + 4, "four tensors, nothing else");
     assert.deepEqual(
       [mnist.train.x.shape, mnist.train.x.dtype, mnist.train.y.shape, mnist.train.y.dtype],
@@ -75,7 +75,7 @@ describe("real MNIST", { skip: skipDatasets }, () => {
   });
   test("DEEPDECK_DATA_DIR is searched, and limit keeps the first samples", async () => {
     isolate("env");
-    process.env["DEEPDECK_DATA_DIR"] = sharedDatasets();
+    process.env["DEEPDECK_DATA_DIR"] = await sharedDatasets();
     const small = await dd.datasets.mnist({ limit: 600 });
     assert.deepEqual([small.train.x.shape[0], small.test.x.shape[0]], [600, 100]);
     assert.deepEqual(Array.from(small.train.y.slice(0, 3).dataSync()), [5, 0, 4]);
@@ -237,7 +237,7 @@ describe("downloading", { skip: skipDatasets }, () => {
   const served: string[] = [];
   let breakFile = "";
   before(async () => {
-    const mnistDir = join(sharedDatasets(), "mnist");
+    const mnistDir = await sharedDatasets();
     server = createServer((req, res) => {
       const name = (req.url ?? "").split("/").pop()!;
       served.push(name);

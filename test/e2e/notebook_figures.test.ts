@@ -23,8 +23,8 @@ const cells = [
 
 describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () => {
   let run: ExecuteResult;
-  before(() => {
-    run = runCells(cells, { DEEPDECK_DATA_DIR: sharedDatasets() });
+  before(async () => {
+    run = runCells(cells, { DEEPDECK_DATA_DIR: await sharedDatasets() });
   });
   const outputs = (i: number) => run.notebook.cells[i]!.outputs!;
   const types = (i: number) =>
@@ -67,7 +67,7 @@ describe("figures in the notebook", { skip: skipJupyter || skipDatasets }, () =>
     ]);
   });
   test("a model saved as Keras HDF5 loads back in the notebook", () => {
-    assert.equal(cellText(run.notebook.cells[6]!), "2 layers, same: 1\n");
+    assert.equal(cellText(run.notebook.cells[6]!), "2 layers, same: 1");
   });
   test("the history chart is a Vega-Lite bundle with image fallbacks", () => {
     assert.deepEqual(types(5), ["application/vnd.vegalite.v5+json image/png image/svg+xml text/plain"]);

@@ -94,7 +94,7 @@ describe("the notebooks", () => {
 describe("the notebooks in quick mode, through Jupyter", { skip: skipJupyter || skipDatasets }, () => {
   const runDir = join(import.meta.dirname, "..", ".tmp", "notebooks-run");
   const results = new Map<string, ReturnType<typeof executeNotebook>>();
-  before(() => {
+  before(async () => {
     try {
       findPython();
     } catch (e) {
@@ -104,7 +104,12 @@ describe("the notebooks in quick mode, through Jupyter", { skip: skipJupyter || 
     mkdirSync(runDir, { recursive: true });
     const dataDir = join(runDir, ".jupyter");
     installKernelSpec({ dataDir });
-    const env = { ...process.env, JUPYTER_DATA_DIR: dataDir, DEEPDECK_QUICK: "1", DEEPDECK_DATA_DIR: sharedDatasets() };
+    const env = {
+      ...process.env,
+      JUPYTER_DATA_DIR: dataDir,
+      DEEPDECK_QUICK: "1",
+      DEEPDECK_DATA_DIR: await sharedDatasets(),
+    };
     // In order: notebook 4 loads the convnet notebook 3 saved.
     for (const part of parts) {
       cpSync(join(root, "notebooks", part.file), join(runDir, part.file));

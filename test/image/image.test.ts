@@ -20,7 +20,7 @@ function pixel(img: { width: number; data: Uint8Array }, x: number, y: number): 
 
 describe("imageFigure / imshow", () => {
   test("a known MNIST digit: 280x280, each 10x10 block the digit's grey value", { skip: skipDatasets }, async () => {
-    const mnist = await dd.datasets.mnist({ dir: sharedDatasets(), limit: 10 });
+    const mnist = await dd.datasets.mnist({ dir: await sharedDatasets(), limit: 10 });
     const digit = tf.tidy(() => tf.reshape(tf.slice(mnist.train.x, [4, 0, 0], [1, 28, 28]), [28, 28]));
     const values = digit.arraySync() as number[][];
     const fig = await noLeaks(() => dd.imageFigure(digit, { max: 255, min: 0 }));

@@ -1,0 +1,81 @@
+/**
+ * Cold start of the deepdeck kernel: from asking Jupyter's client library for a kernel to the first
+ * deepdeck result, as a student's first cell sees it. jupyter_client starts the registered kernel
+ * (src/executor/kernel_session.py) and runs `import * as dd from "deepdeck"; await dd.ready();`.
+ *
+ *   node --import tsx bench/cold-start.ts [runs=5] [--baseline]
+ *
+ * --baseline also times stock tslab's kernel (what deepdeck's kernel ran before it served the protocol
+ * itself) on the same cell, in the same run, alternating, so the machine's load affects both alike.
+ * Prints each run and the medians: "ready" is the kernel_info reply, "first result" the cell's reply.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { installKernelSpec } from "../src/cli/kernelspec";
+import { runKernelSession } from "../src/executor/kernel_session";
+
+const args = process.argv.slice(2);
+const runs = Number(args.find((a) => /^\d+$/.test(a)) ?? 5);
+const baseline = args.includes("--baseline");
+const scratch = mkdtempSync(join(tmpdir(), "deepdeck-cold-"));
+const dataDir = join(scratch, "jupyter");
+installKernelSpec({ dataDir });
+if (baseline) {
+  const dir = join(dataDir, "kernels", "stock-tslab");
+  mkdirSync(dir, { recursive: true });
+  const tslab = join(__dirname, "..", "node_modules", "tslab", "bin", "tslab");
+  writeFileSync(
+    join(dir, "kernel.json"),
+    JSON.stringify({
+      argv: [process.execPath, tslab, "kernel", "--config-path", "{connection_file}"],
+      display_name: "tslab",
+      language: "typescript",
+    }),
+  );
+}
+// A folder outside the checkout, as a student's own notebook would be (stock tslab needs the checkout's node_modules).
+const folder = join(scratch, "notebook");
+mkdirSync(folder);
+const cell = 'import * as dd from "deepdeck";\nawait dd.ready();';
+
+function once(kernel: string): { ready: number; result: number } {
+  const run = runKernelSession([{ type: "execute", code: cell }], {
+    kernel,
+    cwd: kernel === "deepdeck" ? folder : join(__dirname, "..", "notebooks"),
+    timeout: 120,
+    env: { ...process.env, JUPYTER_DATA_DIR: dataDir },
+  });
+  const reply = run.results[0]?.reply?.content;
+  if (reply?.["status"] !== "ok") throw new Error(`${kernel}: the cell failed: ${JSON.stringify(run.results[0])}`);
+  return { ready: run.timing.ready, result: run.timing.steps[0]! };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const kernels = baseline ? ["deepdeck", "stock-tslab"] : ["deepdeck"];
+const times = new Map(kernels.map((k) => [k, [] as { ready: number; result: number }[]]));
+console.log(
+  `${cpus().length} cores, load average ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}`,
+);
+try {
+  for (let i = 0; i < runs; i++) {
+    for (const k of kernels) {
+      const t = once(k);
+      times.get(k)!.push(t);
+      console.log(`${k.padEnd(12)} run ${i + 1}: ready ${t.ready.toFixed(2)} s, first result ${t.result.toFixed(2)} s`);
+    }
+  }
+  for (const [k, ts] of times)
+    console.log(
+      `${k.padEnd(12)} median of ${ts.length}: ready ${median(ts.map((t) => t.ready)).toFixed(2)} s, first result ${median(ts.map((t) => t.result)).toFixed(2)} s`,
+    );
+  console.log(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,0 +1,74 @@
+/**
+ * One session of a Jupyter kernel driven over ZeroMQ by jupyter_client (kernel_session.py): requests
+ * sent as a front-end sends them, replies and iopub messages recorded. The protocol tests and the
+ * cold-start benchmark use it.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { findPython } from "./execute";
+
+export type SessionStep =
+  | {
+      type: "execute";
+      code: string;
+      silent?: boolean;
+      store_history?: boolean;
+      stop_on_error?: boolean;
+      timeout?: number;
+    }
+  | { type: "complete" | "inspect"; code: string; cursor_pos: number; timeout?: number }
+  | { type: "is_complete"; code: string; timeout?: number }
+  | ({ type: "history"; hist_access_type: "tail" | "range" | "search"; timeout?: number } & Record<string, unknown>)
+  | { type: "kernel_info"; timeout?: number }
+  | { type: "sleep"; seconds: number };
+
+export interface WireMessage {
+  msg_type: string;
+  content: Record<string, unknown>;
+}
+
+export interface StepResult {
+  reply: WireMessage | null;
+  iopub: WireMessage[];
+  timed_out?: boolean;
+}
+
+export interface SessionResult {
+  /** Seconds from asking for the kernel: `ready` when it answered kernel_info, `steps` after each step. */
+  timing: { ready: number; steps: number[] };
+  results: (StepResult | null)[];
+}
+
+export interface SessionOptions {
+  kernel?: string;
+  /** The folder the kernel runs in (the notebook's folder). */
+  cwd?: string;
+  /** Seconds each step may take. */
+  timeout?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const driver = join(dirname(__filename), "..", "..", "src", "executor", "kernel_session.py");
+
+export function runKernelSession(steps: SessionStep[], options: SessionOptions = {}): SessionResult {
+  const env = options.env ?? process.env;
+  const python = findPython(env);
+  const input = JSON.stringify({
+    kernel: options.kernel ?? "deepdeck",
+    cwd: options.cwd,
+    timeout: options.timeout ?? 60,
+    steps,
+  });
+  const dir = mkdtempSync(join(tmpdir(), "deepdeck-session-"));
+  try {
+    const out = join(dir, "session.json");
+    const run = spawnSync(python, [driver, out], { input, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+    if (run.status !== 0 || !existsSync(out))
+      throw new Error(`kernel_session.py failed (exit ${run.status}):\n${run.stderr}`);
+    return JSON.parse(readFileSync(out, "utf8")) as SessionResult;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * Running cells: compile with tslab's converter (type-check against the earlier cells' declarations),
+ * run the output in this context, and return what IPython's kernel returns: the last expression's value
+ * or an error. Modules resolve to the kernel's own deepdeck and tfjs, whatever the notebook's folder has,
+ * so there is one tfjs in the process.
+ */
+import Module, { createRequire } from "node:module";
+import { dirname, extname, join, resolve } from "node:path";
+import vm from "node:vm";
+import { Worker } from "node:worker_threads";
+import type { CompilerRequest, CompilerWorkerData } from "./compiler_worker";
+import {
+  tslabPublicApi,
+  type CellSourceMaps,
+  type CodeMetadata,
+  type ConvertResult,
+  type Diagnostic,
+  type SideOutput,
+} from "./internals";
+import { diagnosticsContent, errorContent, registerCellScript, type ErrorContent } from "./traceback";
+
+/** deepdeck's root: the package this kernel belongs to (dist/tslab/ or src/tslab/ is two levels down). */
+export const deepdeckRoot = resolve(__dirname, "..", "..");
+
+/**
+ * The modules the kernel resolves from deepdeck rather than from the notebook's folder: deepdeck itself
+ * and every @tensorflow package deepdeck can resolve (one tfjs, one set of registered kernels).
+ */
+export function kernelModule(id: string, root = deepdeckRoot): string | null {
+  if (id === "deepdeck" || id.startsWith("deepdeck/")) return join(root, id.slice("deepdeck".length));
+  if (!id.startsWith("@tensorflow/")) return null;
+  try {
+    return require.resolve(id, { paths: [root] });
+  } catch {
+    return null;
+  }
+}
+
+/** The compiler `paths` that make TypeScript see the same modules as {@link kernelModule}. */
+export function kernelPaths(root = deepdeckRoot): Record<string, string[]> {
+  const paths: Record<string, string[]> = { deepdeck: [root], "deepdeck/*": [join(root, "*")] };
+  try {
+    const tfjs = dirname(require.resolve("@tensorflow/tfjs/package.json", { paths: [root] }));
+    paths["@tensorflow/*"] = [join(dirname(tfjs), "*")];
+  } catch {
+    // deepdeck without tfjs cannot run; the import error will say so.
+  }
+  return paths;
+}
+
+export type CellOutcome = { status: "ok"; value: unknown; hasValue: boolean } | ({ status: "error" } & ErrorContent);
+
+export interface CellRunner {
+  run(code: string, count: number): Promise<CellOutcome>;
+  complete(code: string, cursor: number): Promise<{ start: number; end: number; candidates: string[] }>;
+  inspect(code: string, cursor: number): Promise<string | null>;
+  isComplete(code: string): Promise<{ completed: boolean; indent?: string }>;
+  interrupt(): void;
+  close(): void;
+}
+
+/** The cell most notebooks on this kernel start with, compiled at start so its declarations are ready. */
+export const warmUpCell = 'import * as dd from "deepdeck";\nimport * as tf from "@tensorflow/tfjs";\n';
+
+type Request = CompilerRequest extends infer R ? (R extends CompilerRequest ? Omit<R, "id"> : never) : never;
+
+/** The compiler worker (compiler_worker.ts), asked one request at a time in order. */
+function startCompiler(): { ask<T>(req: Request): Promise<T>; close(): void } {
+  const data: CompilerWorkerData = { paths: kernelPaths(), warmUp: warmUpCell };
+  // Always the built file: tests import this module from src/ through tsx, which a worker would not have.
+  const worker = new Worker(join(deepdeckRoot, "dist", "tslab", "compiler_worker.js"), {
+    workerData: data,
+    stdout: true,
+    stderr: true,
+  });
+  // The compiler's own chatter is not the cell's output.
+  worker.stdout.resume();
+  worker.stderr.resume();
+  worker.unref();
+  let next = 1;
+  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+  worker.on("message", (m: { id: number; result?: unknown; error?: string }) => {
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.error !== undefined) p.reject(new Error(`deepdeck kernel: the TypeScript compiler failed: ${m.error}`));
+    else p.resolve(m.result);
+  });
+  const fail = (e: Error) => {
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on("error", fail);
+  worker.on("exit", (code) => fail(new Error(`deepdeck kernel: the TypeScript compiler stopped (exit ${code}).`)));
+  return {
+    ask<T>(req: Request): Promise<T> {
+      const id = next++;
+      return new Promise<T>((resolve, reject) => {
+        pending.set(id, { resolve: resolve, reject });
+        worker.postMessage({ ...req, id });
+      });
+    },
+    close: () => void worker.terminate(),
+  };
+}
+
+/** The header line the cell's output is wrapped in (its own line, so the source maps' lines stay whole). */
+const headerLines = 1;
+
+export function createCellRunner(rootDir = process.cwd()): CellRunner {
+  const compiler = startCompiler();
+
+  const sideOutputs = new Map<string, string>();
+  const sideModules = new Map<string, Module>();
+  const locals: Record<string, unknown> = {};
+  // Named imports compile to defineProperty; locals must stay assignable from later cells.
+  const exportsProxy = new Proxy(locals, {
+    defineProperty(_target, prop, attrs) {
+      if (prop === "__esModule") return true;
+      locals[prop as string] = attrs.get ? (attrs.get as () => unknown)() : attrs.value;
+      return true;
+    },
+  });
+
+  function wrapRequire(base: NodeJS.Require, dir: string): NodeJS.Require {
+    const fromSideOutputs = (id: string): unknown => {
+      if (!id.startsWith(".") && !id.startsWith("/")) return undefined;
+      let filename = resolve(dir, id);
+      if (extname(filename) === "") filename += ".js";
+      const cached = sideModules.get(filename);
+      if (cached) return cached.exports;
+      const source = sideOutputs.get(filename);
+      if (source === undefined) return undefined;
+      const mod = new Module(filename);
+      mod.filename = filename;
+      mod.paths = (Module as unknown as { _nodeModulePaths(d: string): string[] })._nodeModulePaths(dirname(filename));
+      (mod as { require: unknown }).require = wrapRequire(createRequire(filename), dirname(filename));
+      (mod as unknown as { _compile(code: string, f: string): void })._compile(source, filename);
+      sideModules.set(filename, mod);
+      return mod.exports;
+    };
+    return new Proxy(base, {
+      apply(_target, thisArg, args: unknown[]) {
+        const id = args[0];
+        if (args.length !== 1 || typeof id !== "string") return Reflect.apply(base, thisArg, args) as unknown;
+        if (id === "tslab") return tslabPublicApi();
+        const side = fromSideOutputs(id);
+        if (side !== undefined) return side;
+        return base(kernelModule(id) ?? id) as unknown;
+      },
+    });
+  }
+
+  const cellRequire = wrapRequire(createRequire(join(rootDir, "src.js")), rootDir);
+  const setGlobal = vm.runInThisContext("(x) => { globalThis.__tslab__ = x; }") as (x: unknown) => void;
+  setGlobal({ exports: exportsProxy, require: cellRequire });
+
+  let prevDecl = "";
+  let interruptNow: (e: Error) => void = () => {};
+  let interrupted = new Promise<never>((_, reject) => (interruptNow = reject));
+  const resetInterrupt = () => {
+    interrupted = new Promise<never>((_, reject) => (interruptNow = reject));
+    interrupted.catch(() => {});
+  };
+  resetInterrupt();
+
+  async function run(code: string, count: number): Promise<CellOutcome> {
+    const meta = await compiler.ask<CodeMetadata>({ method: "metadata", src: code });
+    if (meta.module) {
+      const diagnostics = await compiler.ask<Diagnostic[]>({ method: "addModule", name: meta.module, src: code, meta });
+      return diagnostics.length > 0
+        ? { status: "error", ...diagnosticsContent(diagnostics) }
+        : { status: "ok", value: undefined, hasValue: false };
+    }
+    if (meta.mode === "browser") return { status: "ok", value: undefined, hasValue: false };
+    const { result: converted, maps } = await compiler.ask<{ result: ConvertResult; maps: CellSourceMaps | null }>({
+      method: "convert",
+      prevDecl,
+      src: code,
+    });
+    for (const out of converted.sideOutputs ?? ([] as SideOutput[])) {
+      sideModules.delete(out.path);
+      sideOutputs.set(out.path, out.data);
+    }
+    if (converted.diagnostics.length > 0) return { status: "error", ...diagnosticsContent(converted.diagnostics) };
+    if (!converted.output) {
+      prevDecl = converted.declOutput ?? "";
+      return { status: "ok", value: undefined, hasValue: false };
+    }
+    const filename = `deepdeck-cell-${count}-${Date.now().toString(36)}.js`;
+    registerCellScript({
+      filename,
+      label: `In[${count}]`,
+      headerLines,
+      outputLines: converted.output.split("\n").length,
+      maps,
+    });
+    const wrapped =
+      (converted.hasToplevelAwait ? "(async function (exports, require) {\n" : "(function (exports, require) {\n") +
+      converted.output +
+      "\n})(__tslab__.exports, __tslab__.require)";
+    try {
+      const ret = vm.runInThisContext(wrapped, { filename, breakOnSigint: true }) as unknown;
+      if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
+    } catch (e) {
+      return { status: "error", ...errorContent(e) };
+    }
+    prevDecl = converted.declOutput ?? "";
+    const name = converted.lastExpressionVar;
+    if (!name || !(name in locals)) return { status: "ok", value: undefined, hasValue: false };
+    const value = locals[name];
+    Reflect.deleteProperty(locals, name);
+    return { status: "ok", value, hasValue: value !== undefined && value !== null };
+  }
+
+  return {
+    run,
+    complete: (code, cursor) => compiler.ask({ method: "complete", prevDecl, src: code, position: cursor }),
+    inspect: (code, cursor) => compiler.ask({ method: "inspect", prevDecl, src: code, position: cursor }),
+    isComplete: (code) => compiler.ask({ method: "isComplete", src: code }),
+    interrupt() {
+      interruptNow(new InterruptError("Interrupted: the cell was stopped by the user"));
+      resetInterrupt();
+    },
+    close: () => compiler.close(),
+  };
+}
+
+export class InterruptError extends Error {
+  override name = "KeyboardInterrupt";
+}

@@ -1,0 +1,69 @@
+/**
+ * tslab's TypeScript compiler in a worker thread. Loading TypeScript and type-checking the first cell
+ * against deepdeck's and tfjs's declarations is most of a cold start; in a worker it runs on another
+ * core while the kernel binds its sockets, answers kernel_info and loads deepdeck's runtime.
+ * Requests come from cells.ts ({@link CompilerRequest}); every answer is plain data.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { createMappedConverter, tslabModules, type Converter } from "./internals";
+
+export type CompilerRequest =
+  | { id: number; method: "convert"; prevDecl: string; src: string }
+  | { id: number; method: "metadata"; src: string }
+  | { id: number; method: "addModule"; name: string; src: string; meta: unknown }
+  | { id: number; method: "complete" | "inspect"; prevDecl: string; src: string; position: number }
+  | { id: number; method: "isComplete"; src: string };
+
+export interface CompilerWorkerData {
+  paths: Record<string, string[]>;
+  /** A cell compiled once at start, so its declarations are parsed before the first cell needs them. */
+  warmUp?: string;
+}
+
+if (parentPort) {
+  const port = parentPort;
+  const data = workerData as CompilerWorkerData;
+  let converter: Converter | null = null;
+  let lastMaps: () => unknown = () => null;
+  const conv = (): Converter => {
+    if (!converter) {
+      const c = createMappedConverter({ paths: data.paths });
+      converter = c.converter;
+      lastMaps = c.lastMaps;
+    }
+    return converter;
+  };
+  const tslab = tslabModules();
+  const answer = (req: CompilerRequest): unknown => {
+    switch (req.method) {
+      case "convert": {
+        const result = conv().convert(req.prevDecl, req.src);
+        return { result, maps: lastMaps() };
+      }
+      case "metadata":
+        return tslab.getCodeMetadata(req.src);
+      case "addModule":
+        return conv().addModule(req.name, req.src, req.meta);
+      case "complete": {
+        const { start, end, candidates } = conv().complete(req.prevDecl, req.src, req.position);
+        return { start, end, candidates };
+      }
+      case "inspect": {
+        const info = conv().inspect(req.prevDecl, req.src, req.position);
+        return info ? tslab.printQuickInfo(info) : null;
+      }
+      case "isComplete":
+        return tslab.isCompleteCode(req.src);
+    }
+  };
+  port.on("message", (req: CompilerRequest) => {
+    try {
+      port.postMessage({ id: req.id, result: answer(req) });
+    } catch (e) {
+      port.postMessage({ id: req.id, error: (e as Error).stack ?? String(e) });
+    }
+  });
+  conv();
+  if (data.warmUp) conv().convert("", data.warmUp);
+  port.postMessage({ id: 0, result: "ready" });
+}
