@@ -10,7 +10,8 @@ Reads a JSON session description on stdin:
   {"kernel": "deepdeck", "cwd": "/some/folder", "timeout": 60,
    "steps": [{"type": "execute", "code": "6 * 7"}, {"type": "complete", "code": "dd.", "cursor_pos": 3},
              {"type": "inspect", "code": "...", "cursor_pos": 2}, {"type": "is_complete", "code": "..."},
-             {"type": "history", "hist_access_type": "tail", "n": 10}, {"type": "sleep", "seconds": 0.1}]}
+             {"type": "history", "hist_access_type": "tail", "n": 10}, {"type": "sleep", "seconds": 0.1},
+             {"type": "execute", "code": "while (true) {}", "interrupt_after": 1}]}
 Writes JSON to OUTPUT.json (not stdout: the kernel inherits stdout, and a Node kernel makes it non-blocking): {"timing": {"ready": s, "steps": [s, ...]}, "results": [{"reply": {...}, "iopub": [...]}]}
 where times are seconds since the kernel was asked to start and each iopub entry is {"msg_type", "content"}.
 """
@@ -97,7 +98,12 @@ def main():
                 time.sleep(step["seconds"])
                 out["results"].append(None)
             else:
-                out["results"].append(collect(kc, request(kc, step), step.get("timeout", timeout)))
+                msg_id = request(kc, step)
+                if "interrupt_after" in step:
+                    # As a front-end's interrupt button: SIGINT through the KernelManager (interrupt_mode signal).
+                    time.sleep(step["interrupt_after"])
+                    km.interrupt_kernel()
+                out["results"].append(collect(kc, msg_id, step.get("timeout", timeout)))
             out["timing"]["steps"].append(time.monotonic() - t0)
         kc.stop_channels()
     finally:

@@ -16,6 +16,8 @@ export type SessionStep =
       silent?: boolean;
       store_history?: boolean;
       stop_on_error?: boolean;
+      /** Seconds after which to interrupt the kernel (SIGINT, as a front-end's interrupt button). */
+      interrupt_after?: number;
       timeout?: number;
     }
   | { type: "complete" | "inspect"; code: string; cursor_pos: number; timeout?: number }

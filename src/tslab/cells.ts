@@ -203,6 +203,12 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
       const ret = vm.runInThisContext(wrapped, { filename, breakOnSigint: true }) as unknown;
       if (converted.hasToplevelAwait) await Promise.race([ret, interrupted]);
     } catch (e) {
+      // vm's breakOnSigint stops synchronous code with a plain Error; name it as an interrupt.
+      if (e instanceof Error && e.message === "Script execution was interrupted by `SIGINT`")
+        return {
+          status: "error",
+          ...errorContent(new InterruptError("Interrupted: the cell was stopped by the user")),
+        };
       return { status: "error", ...errorContent(e) };
     }
     prevDecl = converted.declOutput ?? "";

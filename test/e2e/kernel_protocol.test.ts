@@ -41,6 +41,14 @@ const steps: SessionStep[] = [
   { type: "inspect", code: "dd.imshow", cursor_pos: 5 },
   { type: "is_complete", code: "function g() {" },
   { type: "is_complete", code: "1 + 1" },
+  { type: "execute", code: "while (true) {}", interrupt_after: 2, stop_on_error: false },
+  {
+    type: "execute",
+    code: "await new Promise((r) => setTimeout(r, 60000));",
+    interrupt_after: 1,
+    stop_on_error: false,
+  },
+  { type: "execute", code: "`${dd.datasets !== undefined}`" },
 ];
 
 describe("the deepdeck kernel speaks the Jupyter protocol", { skip }, () => {
@@ -182,5 +190,13 @@ describe("the deepdeck kernel speaks the Jupyter protocol", { skip }, () => {
     assert.match((inspect.content["data"] as Record<string, string>)["text/plain"]!, /function imshow\(x: tf\.Tensor/);
     assert.deepEqual(step(cells.length + 4).reply.content, { status: "incomplete", indent: "  " });
     assert.deepEqual(step(cells.length + 5).reply.content, { status: "complete" });
+  });
+  test("an interrupt stops a busy loop and an await; the variables stay", () => {
+    for (const i of [cells.length + 6, cells.length + 7]) {
+      const r = step(i);
+      assert.equal(r.reply.content["status"], "error");
+      assert.equal(r.reply.content["ename"], "KeyboardInterrupt");
+    }
+    assert.deepEqual(of(step(cells.length + 8), "execute_result")[0]?.content["data"], { "text/plain": "true" });
   });
 });
