@@ -12,7 +12,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { installKernelSpec } from "../src/cli/kernelspec";
+import { installKernelSpec } from "../src/project/kernelspec";
 import { runKernelSession } from "../src/executor/kernel_session";
 
 const args = process.argv.slice(2);

@@ -243,7 +243,8 @@ export class DeepdeckKernel {
       const code = text(msg.content["code"]);
       if (this.aborting.has(msg)) {
         this.aborting.delete(msg);
-        this.reply(msg, "execute_reply", { status: "aborted", execution_count: this.executionCount });
+        // As ipykernel: no execution_count, so front-ends show the skipped cell unnumbered ([ ]) and save null.
+        this.reply(msg, "execute_reply", { status: "aborted" });
         return;
       }
       if (storeHistory) this.executionCount++;

@@ -119,7 +119,7 @@ describe("Sum and Mean on wasm", () => {
   });
 
   test("the mean of MNIST's training pixels is 33.3184, as numpy computes it", { skip: skipDatasets }, async () => {
-    const mnist = await dd.datasets.mnist({ dir: sharedDatasets(), download: false });
+    const mnist = await dd.datasets.mnist({ dir: await sharedDatasets(), download: false });
     try {
       const mean = await onWasm(() => tf.tidy(() => tf.mean(mnist.train.x).dataSync()[0]!));
       assert.ok(Math.abs(mean - 33.318421) < 1e-4, `mean ${mean}`);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { kernelLauncher } from "../../src/cli/kernelspec";
+import { kernelLauncher } from "../../src/project/kernelspec";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-names-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { installKernelSpec } from "../../src/cli/kernelspec";
+import { installKernelSpec } from "../../src/project/kernelspec";
 import { executeNotebook, findPython, makeNotebook, type ExecuteResult } from "../../src/executor/execute";
 import { skipJupyter as skip } from "../support/jupyter";
 

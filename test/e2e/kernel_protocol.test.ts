@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { installKernelSpec } from "../../src/cli/kernelspec";
+import { installKernelSpec } from "../../src/project/kernelspec";
 import { findPython } from "../../src/executor/execute";
 import {
   runKernelSession,

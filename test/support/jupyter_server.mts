@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { delimiter, dirname, join } from "node:path";
 import { jupyterCommand } from "../../src/cli/start.js";
-import { packageRoot } from "../../src/cli/link.js";
+import { packageRoot } from "../../src/project/link.js";
 
 export const skipBrowser =
   process.env["DEEPDECK_SKIP_BROWSER"] === "1"
