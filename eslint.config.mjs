@@ -88,7 +88,7 @@ const layerRules = wings.map((wing) => {
 });
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "notebooks/", "slides/", "test/fixtures/", "test/.tmp/"] },
+  { ignores: [".venv/", "dist/", "node_modules/", "notebooks/", "slides/", "test/fixtures/", "test/.tmp/"] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -5,7 +5,6 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { messages } from "../messages";
 import { installedLauncher, installKernelSpec, kernelLauncher, kernelSpecDir } from "../project/kernelspec";
 import { linkSelf, packageRoot } from "../project/link";
 import { cliMessages } from "./messages";

@@ -279,7 +279,8 @@ export async function downloadDataset(
 
 /** The canonical file names of a dataset (the gzip files its mirrors serve). */
 export function datasetFileNames(name: DatasetName): string[] {
-  return Object.values(specs[name].files).map((f) => f.name);
+  const spec: DatasetSpec = specs[name];
+  return Object.values(spec.files).map((f) => f.name);
 }
 
 /**
