@@ -188,7 +188,19 @@ async function inkOf(drawing: Locator): Promise<number> {
 async function saveAndRead(page: Page, file: string): Promise<Notebook> {
   const before = readFileSync(file, "utf8");
   await page.locator('.jp-NotebookPanel-toolbar [data-command="docmanager:save"]').click();
-  for (let i = 0; i < 200 && readFileSync(file, "utf8") === before; i++) await page.waitForTimeout(50);
+  // Jupyter writes the file in place (its "atomic" save keeps a backup copy, not a temporary), so a read
+  // can catch it half-written: wait until it differs from before and parses.
+  for (let i = 0; i < 200; i++) {
+    const now = readFileSync(file, "utf8");
+    if (now !== before) {
+      try {
+        return JSON.parse(now) as Notebook;
+      } catch {
+        // Still being written.
+      }
+    }
+    await page.waitForTimeout(50);
+  }
   return JSON.parse(readFileSync(file, "utf8")) as Notebook;
 }
 
