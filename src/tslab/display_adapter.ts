@@ -2,7 +2,7 @@
  * Where displays go in a kernel. tslab's public `display` sends one MIME type per message, and a chart
  * needs several at once (Vega-Lite for JupyterLab, SVG/PNG for the rest, text for terminals). deepdeck's
  * kernel keeps the running cell's writer in a global slot; under tslab's own kernel, tslab's module keeps
- * it in `jupyter.lastWriteDisplayData`. We call either with the whole bundle. test/tslab.test.ts fails
+ * it in `jupyter.lastWriteDisplayData`. We call either with the whole bundle. test/tslab/tslab.test.ts fails
  * if tslab stops keeping that function.
  */
 import type { WireBundle } from "../display/bundle";
