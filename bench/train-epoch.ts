@@ -19,7 +19,7 @@ import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
 import * as dd from "../src/index";
 import { setFilterGradPatchesLimit } from "../src/backend/conv2d_gradients";
-import { useStockKernels as useStockWasmKernels } from "../src/backend/kernel_registry";
+import { useStockKernels } from "../src/backend/kernel_registry";
 import { deepdeckKernels } from "../src/backend/kernels";
 import { registerWasmBackend } from "../src/backend/ready";
 import { compiled, courseConvnet, courseMlp } from "./course_models";
@@ -54,11 +54,6 @@ const replaced = deepdeckKernels.filter((k) => k.backendName === "wasm").map((k)
 const secondRound = ["Slice", "GatherV2", "MaxPoolGrad", "Cast"];
 let restore: () => void = () => {};
 
-/** Put tfjs's own wasm kernels back for `names` (none where tfjs has none); returns how to undo it. */
-function useStockKernels(names: string[]): () => void {
-  return useStockWasmKernels(names, "wasm");
-}
-
 const configs: Config[] = [
   {
     name: "node (tfjs-node)",
@@ -71,7 +66,7 @@ const configs: Config[] = [
     backend: "wasm",
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 4 },
     predictSamples: 10000,
-    setup: () => void (restore = useStockKernels(replaced)),
+    setup: () => void (restore = useStockKernels(replaced, "wasm")),
     teardown: () => restore(),
   },
   {
@@ -81,7 +76,7 @@ const configs: Config[] = [
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
     predictSamples: 10000,
     setup() {
-      restore = useStockKernels(secondRound);
+      restore = useStockKernels(secondRound, "wasm");
       setFilterGradPatchesLimit(0);
     },
     teardown() {
@@ -95,7 +90,7 @@ const configs: Config[] = [
     backend: "wasm",
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
     predictSamples: 10000,
-    setup: () => void (restore = useStockKernels(["Sum", "Mean"])),
+    setup: () => void (restore = useStockKernels(["Sum", "Mean"], "wasm")),
     teardown: () => restore(),
   },
   {

@@ -3,6 +3,7 @@
  * (the tests run this module on every backend): library code asks for a trait, never for a name.
  */
 import * as tf from "@tensorflow/tfjs";
+import { isWasmBackend } from "./kernel_registry";
 
 /** The wasm backend's own memory, where a tensor can be written in place. */
 export interface HeapTensors {
@@ -21,22 +22,16 @@ export interface BackendTraits {
   replacementKernels: boolean;
 }
 
-interface WasmBackend {
-  makeOutput(shape: number[], dtype: "int32"): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Int32Array;
-}
-
 /** The traits of the active backend. */
 export function backendTraits(): BackendTraits {
   const name = tf.getBackend();
-  const backend = tf.backend() as unknown as Partial<WasmBackend>;
-  const { makeOutput, typedArrayFromHeap } = backend;
+  const backend = tf.backend();
   const heap: HeapTensors | null =
-    name === "wasm" && typeof makeOutput === "function" && typeof typedArrayFromHeap === "function"
+    name === "wasm" && isWasmBackend(backend)
       ? {
           int32(shape) {
-            const info = makeOutput.call(backend, shape, "int32");
-            return { info, values: typedArrayFromHeap.call(backend, info) };
+            const info = backend.makeOutput(shape, "int32");
+            return { info, values: backend.typedArrayFromHeap(info) as Int32Array };
           },
         }
       : null;
