@@ -4,7 +4,7 @@
  * deepdeck's cache with checksums, and returned as `{ train: { x, y }, test: { x, y } }` int32 tensors.
  */
 import * as tf from "@tensorflow/tfjs";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { ready } from "../backend/ready";
@@ -29,7 +29,10 @@ export interface Dataset {
 
 /** Options of {@link mnist} and {@link fashionMnist}. */
 export interface DatasetOptions {
-  /** A folder that holds the files (or a subfolder named after the dataset). Looked at first. */
+  /**
+   * A folder that holds the files (or a subfolder named after the dataset). When given, only it is read:
+   * a folder that does not exist or lacks the files is an error, never a silent fallback elsewhere.
+   */
   dir?: string;
   /** Download the files when no folder has them. Default true. */
   download?: boolean;
@@ -166,6 +169,15 @@ export function searchPath(
   return dirs;
 }
 
+/** The folders an explicit `dir` means (itself, or its subfolder named after the dataset); it must exist. */
+function explicitDirs(spec: DatasetSpec, dir: unknown): string[] {
+  if (typeof dir !== "string" || dir === "")
+    throw new TypeError(messages.badOption(spec.fn, "dir", dir, "a folder path"));
+  if (!existsSync(dir)) throw new Error(messages.datasetDirMissing(spec.fn, dir));
+  if (!statSync(dir).isDirectory()) throw new Error(messages.datasetDirIsFile(spec.fn, dir));
+  return [join(dir, spec.name), dir];
+}
+
 interface RawSplit {
   x: Uint8Array;
   y: Uint8Array;
@@ -210,7 +222,7 @@ const memo = new Map<string, { train: RawSplit; test: RawSplit }>();
 
 async function locate(name: DatasetName, options: DatasetOptions): Promise<{ train: RawSplit; test: RawSplit }> {
   const spec: DatasetSpec = specs[name];
-  const dirs = searchPath(name, options);
+  const dirs = options.dir === undefined ? searchPath(name, options) : explicitDirs(spec, options.dir);
   for (const dir of dirs) {
     const found = lookIn(dir, spec);
     if (!found) continue;
@@ -228,6 +240,15 @@ async function locate(name: DatasetName, options: DatasetOptions): Promise<{ tra
     memo.set(key, data);
     return data;
   }
+  if (options.dir !== undefined)
+    throw new Error(
+      messages.datasetNotInDir(
+        spec.fn,
+        options.dir,
+        spec.title,
+        Object.values(spec.files).map((f) => f.name),
+      ),
+    );
   if (options.download === false)
     throw new Error(
       messages.datasetMissing(
@@ -302,10 +323,13 @@ export function int32FromBytes(bytes: Uint8Array, shape: number[]): tf.Tensor {
 /** Int32 tensors of a split, the first `limit` samples. */
 function toTensors(raw: RawSplit, limit: number | undefined, [h, w]: DatasetSpec["imageShape"]): Split {
   const n = Math.min(raw.n, limit ?? raw.n);
-  return {
-    x: int32FromBytes(raw.x.subarray(0, n * h * w), [n, h, w]) as tf.Tensor3D,
-    y: int32FromBytes(raw.y.subarray(0, n), [n]) as tf.Tensor1D,
-  };
+  const x = int32FromBytes(raw.x.subarray(0, n * h * w), [n, h, w]) as tf.Tensor3D;
+  try {
+    return { x, y: int32FromBytes(raw.y.subarray(0, n), [n]) as tf.Tensor1D };
+  } catch (e) {
+    x.dispose();
+    throw e;
+  }
 }
 
 async function load(name: DatasetName, options: DatasetOptions): Promise<Dataset> {
@@ -315,10 +339,18 @@ async function load(name: DatasetName, options: DatasetOptions): Promise<Dataset
     options.limit === undefined ? (quickMode() ? quickLimit : undefined) : integer(fn, "limit", options.limit, 1);
   await ready();
   const raw = await locate(name, options);
-  return {
-    train: toTensors(raw.train, limit, imageShape),
-    test: toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6)), imageShape),
-  };
+  const made: tf.Tensor[] = [];
+  const keep = (split: Split): Split => (made.push(split.x, split.y), split);
+  try {
+    return {
+      train: keep(toTensors(raw.train, limit, imageShape)),
+      test: keep(toTensors(raw.test, limit === undefined ? undefined : Math.max(1, Math.ceil(limit / 6)), imageShape)),
+    };
+  } catch (e) {
+    // Out of memory on the second split must not strand the first one's 188 MB.
+    tf.dispose(made);
+    throw e;
+  }
 }
 
 /**

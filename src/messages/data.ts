@@ -28,6 +28,11 @@ export const data = {
   npzCountMismatch: (file: string, x: string, images: number, y: string, labels: number | undefined) =>
     `${file}: ${x} has ${images} images but ${y} has ${labels} labels.`,
   datasetMissing,
+  datasetDirMissing: (fn: string, dir: string) => `${fn}: option dir is ${JSON.stringify(dir)}, which does not exist.`,
+  datasetDirIsFile: (fn: string, dir: string) =>
+    `${fn}: option dir is ${JSON.stringify(dir)}, which is a file; give the folder that holds the dataset.`,
+  datasetNotInDir: (fn: string, dir: string, title: string, files: readonly string[]) =>
+    `${fn}: ${dir} (option dir) has no ${title} files; put ${files.join(", ")} (gzip-compressed or raw) in it or in a subfolder named after the dataset, or leave out dir to search the usual places.`,
   datasetDownloadFailed: (
     title: string,
     files: readonly string[],

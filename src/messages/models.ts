@@ -4,6 +4,29 @@ import { describe, shapeText } from "./describe";
 export const models = {
   pathMissing: (fn: string, path: string) => `${fn}: ${path} does not exist.`,
 
+  // Damaged files: which file, what is wrong, what to do. HDF5's own words go in the error's cause.
+  hdf5Unreadable: (fn: string, file: string) =>
+    `${fn}: ${file} is damaged, truncated or not an HDF5 file: the HDF5 library cannot open it. Save or download it again.`,
+  hdf5Damaged: (fn: string, file: string) =>
+    `${fn}: ${file} is damaged or truncated: the HDF5 library failed while reading it. Save or download it again.`,
+  hdf5Unwritable: (fn: string, file: string) => `${fn}: the HDF5 library cannot create ${file}.`,
+  /** `what` names the file (or the entry or attribute in it); line and column are 1-based, null when unknown. */
+  jsonInvalid: (fn: string, what: string, why: string, line: number | null, column: number | null) =>
+    `${fn}: ${what} is not valid JSON (${why}${line === null ? "" : ` at line ${line}, column ${column}`}); the file is damaged: save or download it again.`,
+  jsonNotObject: (fn: string, what: string, value: unknown) =>
+    `${fn}: ${what} should be a JSON object, received ${describe(value)}; the file is damaged or of another kind.`,
+
+  // Saving: the target is the path the user gave, never a temporary name.
+  saveFailed: (fn: string, target: string, reason: string) =>
+    `${fn}: cannot save to ${JSON.stringify(target)}: ${reason}.`,
+  saveParentIsFile: (parent: string) => `its parent ${parent} is a file, not a folder; choose a path inside a folder`,
+  saveReadOnly: (folder: string) => `${folder} is on a read-only file system`,
+  saveNoPermission: (folder: string) => `you have no permission to write in ${folder}`,
+  saveNoSpace: () => "the disk is full",
+  saveTooLarge: () => "the file grew past the size this process may write (ulimit -f)",
+  saveHdf5Failed: () => "the HDF5 library failed while writing it",
+  saveSystemError: (code: string, syscall: string) => `the system refused (${code} in ${syscall})`,
+
   // Reading Keras weights.
   kerasWeightType: (fn: string, weight: string, dtype: unknown) =>
     `${fn}: weight ${weight} has a type deepdeck cannot read (${JSON.stringify(dtype)}).`,
@@ -45,6 +68,8 @@ export const models = {
   /** A layer tfjs has no class for; `model` names the model it is in. */
   kerasUnsupportedLayer: (name: unknown, model: string, className: string, supported: readonly string[]) =>
     `loadKeras: layer ${JSON.stringify(name)} of ${model} is a ${className}, which TensorFlow.js cannot build (supported here: ${supported.join(", ")}, and the other core Keras layers tfjs implements).`,
+  kerasConfigRejected: (fn: string, what: string, why: string) =>
+    `${fn}: TensorFlow.js cannot build the model that ${what} describes: ${why}`,
   kerasNoClassName: () => "loadKeras: the model config has no class_name; it is not a Keras model config.",
   kerasNotRebuildable: (className: unknown) =>
     `loadKeras: the model is a ${String(className)}; only Sequential and Functional models can be rebuilt (subclassed models have no config).`,
@@ -57,8 +82,8 @@ export const models = {
   folderPathType: (fn: string, dir: unknown) => `${fn}: dir must be a folder path, received ${describe(dir)}.`,
   tfjsNoModelJson: (fn: string, dir: string) =>
     `${fn}: ${dir} has no model.json; is it a folder written by dd.saveModel or tfjs's model.save?`,
-  tfjsBadJson: (fn: string, file: string, why: string) =>
-    `${fn}: ${file} is not valid JSON (${why}); the file is damaged.`,
+  tfjsBadManifest: (fn: string, file: string) =>
+    `${fn}: ${file} has a weightsManifest that is not tfjs's (each group needs paths and weights with name, shape, dtype); the file is damaged or of another kind.`,
   tfjsNotModelJson: (fn: string, file: string) =>
     `${fn}: ${file} lacks modelTopology or weightsManifest; it is not a tfjs model.json.`,
   tfjsShardMissing: (fn: string, shard: string) => `${fn}: weight file ${shard} listed in model.json is missing.`,

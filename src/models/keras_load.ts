@@ -8,8 +8,10 @@ import { unzipSync } from "fflate";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parseJson } from "../io/json";
 import { messages } from "../messages";
-import { h5, stringAttr, stringsAttr, type H5Dataset, type H5Group } from "./hdf5";
+import { disposingOnFailure } from "./cleanup";
+import { closeH5, openH5, readingH5, stringAttr, stringsAttr, type H5Dataset, type H5Group } from "./hdf5";
 import { normaliseKerasConfig } from "./keras_config";
 
 /** Options of {@link loadKeras}. */
@@ -219,29 +221,59 @@ export function compileFromTrainingConfig(model: tf.LayersModel, config: Record<
   return true;
 }
 
-function buildModel(config: unknown): Promise<tf.LayersModel> {
-  const topology = normaliseKerasConfig(config as never);
-  return tf.models.modelFromJSON({ modelTopology: topology });
+/** The model a Keras config describes (`what` names where the config came from, for errors). */
+async function buildModel(config: unknown, what: string): Promise<tf.LayersModel> {
+  try {
+    const topology = normaliseKerasConfig(config as never);
+    return await disposingOnFailure(() => tf.models.modelFromJSON({ modelTopology: topology }));
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${fn}: `)) throw e;
+    throw new Error(messages.kerasConfigRejected(fn, what, (e as Error).message), { cause: e });
+  }
+}
+
+/** A JSON text from the file (an attribute, or config.json), or deepdeck's error saying which and where. */
+function jsonIn(text: string, what: string): Record<string, unknown> {
+  const parsed = parseJson(text);
+  if (!parsed.ok) {
+    const { reason, line, column } = parsed.problem;
+    throw new Error(messages.jsonInvalid(fn, what, reason, line, column));
+  }
+  const v = parsed.value;
+  if (!v || typeof v !== "object" || Array.isArray(v)) throw new Error(messages.jsonNotObject(fn, what, v));
+  return v as Record<string, unknown>;
+}
+
+/** Run `load` on a model built here, disposing it when loading fails part way. */
+async function disposeOnFailure<T>(model: tf.LayersModel, built: boolean, load: () => T | Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (e) {
+    if (built) model.dispose();
+    throw e;
+  }
 }
 
 async function loadH5(path: string, options: LoadKerasOptions): Promise<tf.LayersModel> {
-  const H5 = await h5();
-  const file = new H5.File(path, "r");
+  const file = await openH5(path, "r", fn);
   try {
-    const modelConfig = stringAttr(file, "model_config");
+    const modelConfig = await readingH5(fn, path, () => stringAttr(file, "model_config"));
     let model = options.model;
     if (!model) {
       if (!modelConfig) throw new Error(messages.kerasWeightsOnly(fn, path));
-      model = await buildModel(JSON.parse(modelConfig));
+      const what = `the model_config attribute of ${path}`;
+      model = await buildModel(jsonIn(modelConfig, what), what);
     }
-    const weightsRoot = (child(file, "model_weights") as Node | null) ?? file;
-    loadH5Weights(model, weightsRoot);
-    const training = stringAttr(file, "training_config");
-    if (!options.model && options.compile !== false && training)
-      compileFromTrainingConfig(model, JSON.parse(training) as Record<string, unknown>);
-    return model;
+    const target = model;
+    return await disposeOnFailure(target, !options.model, async () => {
+      await readingH5(fn, path, () => loadH5Weights(target, (child(file, "model_weights") as Node | null) ?? file));
+      const training = await readingH5(fn, path, () => stringAttr(file, "training_config"));
+      if (!options.model && options.compile !== false && training)
+        compileFromTrainingConfig(target, jsonIn(training, `the training_config attribute of ${path}`));
+      return target;
+    });
   } finally {
-    file.close();
+    closeH5(file);
   }
 }
 
@@ -259,31 +291,47 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
   if (!model) {
     const configBytes = entries["config.json"];
     if (!configBytes) throw new Error(messages.kerasZipNoConfig(fn, path));
-    config = JSON.parse(new TextDecoder().decode(configBytes)) as Record<string, unknown>;
-    model = await buildModel(config);
+    const what = `config.json in ${path}`;
+    config = jsonIn(new TextDecoder().decode(configBytes), what);
+    model = await buildModel(config, what);
   }
-  // h5wasm reads files from disk; the weights come out of the zip into a private temporary folder.
+  const target = model;
+  return disposeOnFailure(target, !options.model, async () => {
+    await loadZipWeights(target, weights, path);
+    compileFromZipConfig(target, config, options);
+    return target;
+  });
+}
+
+/** model.weights.h5 of a .keras zip into `model`. h5wasm reads files from disk: a private temporary folder. */
+async function loadZipWeights(model: tf.LayersModel, weights: Uint8Array, path: string): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "deepdeck-keras-"));
+  const shown = `model.weights.h5 in ${path}`;
   try {
     const file = join(dir, "model.weights.h5");
     writeFileSync(file, weights);
-    const H5 = await h5();
-    const f = new H5.File(file, "r");
+    const f = await openH5(file, "r", fn, shown);
     try {
-      loadKeras3Weights(model, f);
+      await readingH5(fn, shown, () => loadKeras3Weights(model, f));
     } finally {
-      f.close();
+      closeH5(f);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function compileFromZipConfig(
+  model: tf.LayersModel,
+  config: Record<string, unknown> | undefined,
+  options: LoadKerasOptions,
+): void {
   const compileConfig = config?.["compile_config"] as Record<string, unknown> | undefined;
   if (compileConfig && options.compile !== false) {
     const optimizer = compileConfig["optimizer"] as
       { class_name?: string; config?: Record<string, unknown> } | undefined;
     compileFromTrainingConfig(model, { ...compileConfig, optimizer_config: optimizer });
   }
-  return model;
 }
 
 /**

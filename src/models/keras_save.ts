@@ -6,7 +6,9 @@
 import * as tf from "@tensorflow/tfjs";
 import { writeAtomic } from "../io/atomic_write";
 import { messages } from "../messages";
-import { h5, type H5File } from "./hdf5";
+import { writeFileSync } from "node:fs";
+import { closeH5, openH5, writingH5, type H5File } from "./hdf5";
+import { saveError } from "./save_errors";
 import { kerasConfigOf } from "./keras_config";
 
 const lossKeras: Record<string, string> = {
@@ -56,16 +58,21 @@ export async function saveKeras(model: tf.LayersModel, path: string): Promise<vo
   const fn = "saveKeras";
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.kerasSaveModel(fn, model));
   if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path)) throw new TypeError(messages.kerasSavePath(fn, path));
-  const H5 = await h5();
-  await writeAtomic(path, (tmp) => {
-    const file = new H5.File(tmp, "w");
-    try {
-      writeModel(file, model);
-      file.flush();
-    } finally {
-      file.close();
-    }
-  });
+  try {
+    await writeAtomic(path, async (tmp) => {
+      // Node creates the file first, so a folder that refuses it gets the system's reason (h5wasm gives none).
+      writeFileSync(tmp, "");
+      const file = await openH5(tmp, "w", fn, path);
+      try {
+        writingH5(fn, path, () => writeModel(file, model));
+        file.flush();
+      } finally {
+        closeH5(file);
+      }
+    });
+  } catch (e) {
+    throw saveError(fn, path, e);
+  }
 }
 
 function writeModel(file: H5File, model: tf.LayersModel): void {

@@ -7,7 +7,10 @@ import * as tf from "@tensorflow/tfjs";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { replaceDirAtomic } from "../io/atomic_write";
+import { parseJson } from "../io/json";
 import { messages } from "../messages";
+import { disposingOnFailure } from "./cleanup";
+import { saveError } from "./save_errors";
 
 const shardBytes = 4 * 1024 * 1024;
 
@@ -30,30 +33,65 @@ function concatWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
 }
 
 /** An IO handler that writes model.json and weight shards into `dir`. */
-export function fileSaveHandler(dir: string, written: (info: SavedModelInfo) => void = () => {}): tf.io.IOHandler {
+export function fileSaveHandler(
+  dir: string,
+  written: (info: SavedModelInfo) => void = () => {},
+  fn = "saveModel",
+): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
       const target = resolve(dir);
-      const weights = new Uint8Array(concatWeights(artifacts.weightData));
-      const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
-      const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
-      replaceDirAtomic(target, (tmp) => {
-        paths.forEach((p, i) => writeFileSync(join(tmp, p), weights.subarray(i * shardBytes, (i + 1) * shardBytes)));
-        const modelJson: tf.io.ModelJSON = {
-          modelTopology: artifacts.modelTopology as object,
-          format: artifacts.format ?? "layers-model",
-          generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-          convertedBy: "deepdeck",
-          weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
-          ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
-          ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
-        };
-        writeFileSync(join(tmp, "model.json"), JSON.stringify(modelJson));
-      });
-      written({ dir: target, files: ["model.json", ...paths], bytes: weights.byteLength });
+      try {
+        writeModelDir(target, artifacts, written);
+      } catch (e) {
+        throw saveError(fn, dir, e);
+      }
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
   };
+}
+
+/** model.json and the shards, written into a temporary folder that then replaces `target` whole. */
+function writeModelDir(target: string, artifacts: tf.io.ModelArtifacts, written: (info: SavedModelInfo) => void): void {
+  const weights = new Uint8Array(concatWeights(artifacts.weightData));
+  const count = Math.max(1, Math.ceil(weights.byteLength / shardBytes));
+  const paths = Array.from({ length: count }, (_, i) => `group1-shard${i + 1}of${count}.bin`);
+  replaceDirAtomic(target, (tmp) => {
+    paths.forEach((p, i) => writeFileSync(join(tmp, p), weights.subarray(i * shardBytes, (i + 1) * shardBytes)));
+    const modelJson: tf.io.ModelJSON = {
+      modelTopology: artifacts.modelTopology as object,
+      format: artifacts.format ?? "layers-model",
+      generatedBy: artifacts.generatedBy ?? `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+      convertedBy: "deepdeck",
+      weightsManifest: [{ paths, weights: artifacts.weightSpecs ?? [] }],
+      ...(artifacts.trainingConfig ? { trainingConfig: artifacts.trainingConfig } : {}),
+      ...(artifacts.userDefinedMetadata ? { userDefinedMetadata: artifacts.userDefinedMetadata } : {}),
+    };
+    writeFileSync(join(tmp, "model.json"), JSON.stringify(modelJson));
+  });
+  written({ dir: target, files: ["model.json", ...paths], bytes: weights.byteLength });
+}
+
+const shapeOk = (s: unknown) =>
+  Array.isArray(s) && s.every((d) => Number.isInteger(d) && (d as number) >= 0 && (d as number) < 2 ** 31);
+
+/** A weightsManifest group as tfjs writes it: shard paths and weight specs with names, shapes and dtypes. */
+function validGroup(g: unknown): g is tf.io.WeightsManifestConfig[number] {
+  if (!g || typeof g !== "object") return false;
+  const { paths, weights } = g as { paths?: unknown; weights?: unknown };
+  return (
+    Array.isArray(paths) &&
+    paths.every((p) => typeof p === "string" && p !== "" && !p.includes("\0")) &&
+    Array.isArray(weights) &&
+    weights.every(
+      (w) =>
+        !!w &&
+        typeof w === "object" &&
+        typeof (w as { name?: unknown }).name === "string" &&
+        typeof (w as { dtype?: unknown }).dtype === "string" &&
+        shapeOk((w as { shape?: unknown }).shape),
+    )
+  );
 }
 
 /** Read model.json and its shards from `dir`, with errors that name the broken file. */
@@ -61,18 +99,19 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
   const file = join(dir, "model.json");
   if (!existsSync(dir)) throw new Error(messages.pathMissing(fn, dir));
   if (!existsSync(file)) throw new Error(messages.tfjsNoModelJson(fn, dir));
-  let json: tf.io.ModelJSON;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8")) as tf.io.ModelJSON;
-  } catch (e) {
-    throw new Error(messages.tfjsBadJson(fn, file, (e as Error).message));
+  const parsed = parseJson(readFileSync(file, "utf8"));
+  if (!parsed.ok) {
+    const { reason, line, column } = parsed.problem;
+    throw new Error(messages.jsonInvalid(fn, file, reason, line, column));
   }
+  const json = parsed.value as tf.io.ModelJSON;
   if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new Error(messages.tfjsNotModelJson(fn, file));
   }
   const specs: tf.io.WeightsManifestEntry[] = [];
   const buffers: Uint8Array[] = [];
-  for (const group of json.weightsManifest) {
+  for (const group of json.weightsManifest as unknown[]) {
+    if (!validGroup(group)) throw new Error(messages.tfjsBadManifest(fn, file));
     specs.push(...group.weights);
     for (const p of group.paths) {
       const shard = join(dir, p);
@@ -122,11 +161,41 @@ export async function saveModel(
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("saveModel", dir));
   if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(messages.saveModelDirIsFile(dir));
   let info: SavedModelInfo | undefined;
-  await model.save(
-    fileSaveHandler(dir, (i) => (info = i)),
-    { includeOptimizer: options.includeOptimizer ?? model.optimizer != null },
-  );
+  const includeOptimizer = options.includeOptimizer ?? model.optimizer != null;
+  const iterations = includeOptimizer && model.optimizer ? catchIterations(model.optimizer) : null;
+  try {
+    await model.save(
+      fileSaveHandler(dir, (i) => (info = i)),
+      { includeOptimizer },
+    );
+  } finally {
+    iterations?.release();
+  }
   return info!;
+}
+
+/**
+ * tfjs's optimizers hand `model.save` a fresh scalar of their iteration count that nothing disposes
+ * (one tensor per save). Catch it on this optimizer instance for the length of one save.
+ */
+function catchIterations(optimizer: tf.Optimizer): { release(): void } {
+  const own = Object.prototype.hasOwnProperty.call(optimizer, "getWeights");
+  const original = Object.getOwnPropertyDescriptor(optimizer, "getWeights");
+  const getWeights = optimizer.getWeights.bind(optimizer);
+  const made: tf.Tensor[] = [];
+  optimizer.getWeights = async () => {
+    const weights = await getWeights();
+    const iter = weights.find((w) => w.name === "iter");
+    if (iter) made.push(iter.tensor);
+    return weights;
+  };
+  return {
+    release() {
+      if (own && original) Object.defineProperty(optimizer, "getWeights", original);
+      else delete (optimizer as { getWeights?: unknown }).getWeights;
+      tf.dispose(made);
+    },
+  };
 }
 
 /**
@@ -137,8 +206,8 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("loadModel", dir));
   const artifacts = readModelArtifacts(dir);
   try {
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return await disposingOnFailure(() => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
   } catch (e) {
-    throw new Error(messages.loadModelFailed(dir, (e as Error).message));
+    throw new Error(messages.loadModelFailed(dir, (e as Error).message), { cause: e });
   }
 }

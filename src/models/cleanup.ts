@@ -1,0 +1,22 @@
+/**
+ * Disposing what a failed build left behind. tfjs's loaders create a model's variables before they set
+ * its weights, and when setting them fails the half-built model is unreachable: its variables would
+ * stay in memory for the life of the process (the notebook's kernel).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/**
+ * Run `build`; if it fails, dispose the variables it registered (and, by their count, check nothing
+ * else remains of it). Variables created meanwhile by other code would go too, so keep `build` short.
+ */
+export async function disposingOnFailure<T>(build: () => Promise<T>): Promise<T> {
+  const engine = tf.engine();
+  const before = new Set(Object.keys(engine.registeredVariables));
+  try {
+    return await build();
+  } catch (e) {
+    for (const [name, variable] of Object.entries(engine.registeredVariables))
+      if (!before.has(name)) variable.dispose();
+    throw e;
+  }
+}
