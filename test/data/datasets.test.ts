@@ -196,15 +196,40 @@ describe("files on disk", () => {
     const partial = join(dir, "missing");
     writeTinyIdx(partial, 4);
     rmSync(join(partial, "t10k-labels-idx1-ubyte"));
-    await assert.rejects(dd.datasets.mnist({ dir: partial, download: false }), (e: Error) => {
-      assert.match(e.message, /MNIST is not on this machine and could not be downloaded \(download: false\)/);
-      assert.match(
-        e.message,
-        /Put these files \(gzip-compressed or raw\) in .*cache[\\/]datasets[\\/]mnist:\n {2}train-images-idx3-ubyte.gz\n {2}train-labels-idx1-ubyte.gz\n {2}t10k-images-idx3-ubyte.gz\n {2}t10k-labels-idx1-ubyte.gz/,
+    await assert.rejects(
+      dd.datasets.mnist({ dir: partial, download: false }),
+      new RegExp(
+        `^Error: mnist: ${partial.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")} \\(option dir\\) has no MNIST files; put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz`,
+      ),
+    );
+  });
+  test("an explicit dir wins or fails: never a silent fallback to DEEPDECK_DATA_DIR or the cache", async () => {
+    const dir = isolate("explicit");
+    const saved = process.env["DEEPDECK_DATA_DIR"];
+    process.env["DEEPDECK_DATA_DIR"] = await sharedDatasets();
+    try {
+      await assert.rejects(
+        dd.datasets.mnist({ dir: "/nonexistent" }),
+        /^Error: mnist: option dir is "\/nonexistent", which does not exist\.$/,
       );
-      assert.ok(e.message.includes(partial), "lists the folders searched");
-      return true;
-    });
+      await assert.rejects(
+        dd.datasets.mnist({ dir: __filename }),
+        /^Error: mnist: option dir is ".*datasets.test.ts", which is a file; give the folder that holds the dataset\.$/,
+      );
+      await assert.rejects(
+        dd.datasets.mnist({ dir: 42 as never }),
+        /^TypeError: mnist: option dir must be a folder path, received 42\.$/,
+      );
+      const empty = join(dir, "empty");
+      mkdirSync(empty, { recursive: true });
+      await assert.rejects(
+        dd.datasets.fashionMnist({ dir: empty }),
+        /fashionMnist: .*empty \(option dir\) has no Fashion-MNIST files/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env["DEEPDECK_DATA_DIR"];
+      else process.env["DEEPDECK_DATA_DIR"] = saved;
+    }
   });
   test("parseIdx reads every IDX element type's header", () => {
     const a = parseIdx(encodeIdx([2, 3], new Uint8Array([1, 2, 3, 4, 5, 6])), "x");
