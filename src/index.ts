@@ -81,3 +81,7 @@ export type { SaveModelOptions, SavedModelInfo } from "./models/tfjs_files";
 export { loadKeras } from "./models/keras_load";
 export type { LoadKerasOptions } from "./models/keras_load";
 export { saveKeras } from "./models/keras_save";
+export { summary, summaryText } from "./models/summary";
+export type { SummaryOptions } from "./models/summary";
+export { evaluate, predictClasses, predict } from "./models/evaluate";
+export type { Evaluation, EvaluateOptions } from "./models/evaluate";

@@ -11,6 +11,7 @@ import { setProgressLine } from "./data/progress";
 import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
 import { withFitCache, type Fit } from "./models/fit_cache";
+import { inspectModel } from "./models/summary";
 import { withQuickMode } from "./quick";
 
 let installed = false;
@@ -26,6 +27,13 @@ export function installPatches(): void {
     writable: true,
     enumerable: false,
     value: inspectTensor,
+  });
+  // A model that ends a cell (or is logged) shows Keras's summary instead of its object tree.
+  Object.defineProperty(tf.LayersModel.prototype, inspect.custom, {
+    configurable: true,
+    writable: true,
+    enumerable: false,
+    value: inspectModel,
   });
   // Downloads report progress through the display layer: one bar updated in place in a notebook.
   setProgressLine(inPlaceLine);

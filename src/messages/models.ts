@@ -78,6 +78,18 @@ export const models = {
   kerasSaveModel: (fn: string, model: unknown) => `${fn}: model must be a tf.LayersModel, received ${describe(model)}.`,
   kerasSavePath: (fn: string, path: unknown) => `${fn}: path must end in .h5 or .hdf5, received ${describe(path)}.`,
 
+  // Summaries, evaluation and predictions.
+  summaryModel: (fn: string, model: unknown) =>
+    `${fn}: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`,
+  summaryLineLength: (fn: string, value: unknown) =>
+    `${fn}: option lineLength must be a whole number of characters, at least 20, received ${describe(value)}.`,
+  notCompiled: (fn: string) =>
+    `${fn}: the model is not compiled; call model.compile({ optimizer, loss, metrics }) first.`,
+  oneOutputOnly: (fn: string, outputs: number) =>
+    `${fn}: the model has ${outputs} outputs; ${fn} takes a model with one output (call model.predict for the others).`,
+  predictClassesShape: (fn: string, shape: readonly (number | null)[]) =>
+    `${fn}: the model's predictions have shape ${shapeText(shape)}; expected [samples, classes] (or [samples, 1] for a sigmoid output).`,
+
   // tfjs model folders (model.json and weight shards).
   folderPathType: (fn: string, dir: unknown) => `${fn}: dir must be a folder path, received ${describe(dir)}.`,
   tfjsNoModelJson: (fn: string, dir: string) =>
