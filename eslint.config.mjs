@@ -77,7 +77,18 @@ const layerRules = wings.map((wing) => {
 });
 
 export default tseslint.config(
-  { ignores: [".venv/", "dist/", "node_modules/", "notebooks/", "slides/", "test/fixtures/", "test/.tmp/"] },
+  {
+    ignores: [
+      ".venv/",
+      "dist/",
+      "node_modules/",
+      "notebooks/",
+      "slides/",
+      "test/fixtures/",
+      "test/.tmp/",
+      "test/deck/oracle/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

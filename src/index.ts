@@ -7,6 +7,9 @@
  * import * as tf from "@tensorflow/tfjs";
  * await dd.ready();
  * dd.str(tf.zeros([60000, 28, 28], "int32"));
+ *
+ * The deck tool's `parseDeck` and `buildDeck` are in the subpath `deepdeck/deck` (src/deck/index.mts): the
+ * deck wing is an ES module above the library, which this CommonJS entry may not import (eslint's layers).
  */
 import * as tf from "@tensorflow/tfjs";
 import { installPatches } from "./install";

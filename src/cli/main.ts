@@ -1,5 +1,8 @@
 #!/usr/bin/env node
-/** The `deepdeck` command: install-kernel, start, link. */
+/** The `deepdeck` command: install-kernel, start, link, install-native, slides. */
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import {
   displayNameFor,
   installKernelSpec,
@@ -9,6 +12,7 @@ import {
 } from "../project/kernelspec";
 import { describeLink, linkSelf } from "../project/link";
 import { InstallNativeError, installNative, parseInstallNativeArgs } from "./install_native";
+import { cliMessages } from "./messages";
 import { start } from "./start";
 
 const usage = `Usage: deepdeck <command>
@@ -28,7 +32,21 @@ Commands:
                   Make the native backend work: install @tensorflow/tfjs-node (--gpu: -gpu) and
                   build its addon, against tfjs-node's libtensorflow download when that works,
                   else against the TensorFlow that pip installed (pip install tensorflow-cpu).
-                  --python (or DEEPDECK_PYTHON) names the Python whose TensorFlow to use.`;
+                  --python (or DEEPDECK_PYTHON) names the Python whose TensorFlow to use.
+  slides [DECK.md] [--out DIR] [--execute] [--pdf] [--ratio 4:3] [--count-incremental-slides true|false]
+                  Build a remark.js or xaringan deck (default: the course deck) into a self-contained
+                  folder (default: dist/ beside the deck); \`deepdeck slides --help\` for every flag.`;
+
+/**
+ * The deck tool is its own program (an ES module above the library, src/deck/build_cli.mts): run it
+ * rather than import it, so the command and the deck wing stay apart.
+ */
+function slides(args: string[]): void {
+  const tool = join(__dirname, "..", "deck", "build.mjs");
+  if (!existsSync(tool)) throw new Error(cliMessages.deckToolMissing(tool));
+  const run = spawnSync(process.execPath, [tool, ...args], { stdio: "inherit" });
+  process.exit(run.status ?? 1);
+}
 
 function targetFrom(args: string[]): KernelSpecTarget & { name: string } {
   const target: KernelSpecTarget & { name: string } = { name: kernelName };
@@ -88,6 +106,9 @@ function main(argv: string[]): void {
       );
       return;
     }
+    case "slides":
+      slides(rest);
+      return;
     case undefined:
     case "help":
     case "--help":

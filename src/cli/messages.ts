@@ -28,4 +28,5 @@ export const cliMessages = {
       "JupyterLab is not installed, so this opens the classic Notebook. For JupyterLab (what the course uses):",
       "  python3 -m venv .venv && .venv/bin/pip install jupyterlab   (npm start finds .venv/), or pip install jupyterlab",
     ].join("\n"),
+  deckToolMissing: (tool: string) => `deepdeck slides: the deck tool ${tool} is missing; run \`npm run build\` first.`,
 } as const;

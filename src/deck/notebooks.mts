@@ -12,7 +12,8 @@ import type { CellOutput, Notebook, NotebookCell } from "../executor/execute.js"
 import { packageRoot as root } from "../project/link.js";
 import { readKnitCache, type KnitCache } from "./knit.mjs";
 import { parseDeck, type ParsedDeck } from "./parse.mjs";
-import type { Slide } from "./source.mjs";
+import type { Edit, Slide } from "./source.mjs";
+import { splice } from "./splice.mjs";
 
 /** The parts of the course, by the names of their first and last slides. */
 export const parts = [
@@ -34,15 +35,14 @@ export const parts = [
 
 /** Plain Markdown of deck source [start, end): no properties, increments or content-class markup; math for MathJax. */
 function markdown(deck: ParsedDeck, slide: Slide, start: number, end: number, cache: KnitCache): string {
-  const edits: { start: number; end: number; text: string }[] = [];
+  const edits: Edit[] = [];
   for (const m of deck.classMarks) if (m.start >= start && m.end <= end) edits.push({ ...m, text: "" });
   for (const e of deck.inline)
     if (e.start >= start && e.end <= end)
       edits.push({ start: e.start, end: e.end, text: cache.inline[e.id]?.text ?? `\`${e.expression}\`` });
-  let text = deck.source.slice(start, end);
-  for (const e of edits.sort((a, b) => b.start - a.start))
-    text = text.slice(0, e.start - start) + e.text + text.slice(e.end - start);
-  if (start === slide.start) text = text.replace(/^(?:[a-z][\w-]*:[^\n]*\n)+/i, "");
+  for (const c of deck.sourceChunks)
+    for (const r of c.propertyRanges) if (r.start >= start && r.end <= end) edits.push({ ...r, text: "" });
+  let text = splice(deck.source, edits, start, end);
   text = text
     .replace(/`\\\(([\s\S]*?)\\\)`/g, (_, tex: string) => `$${tex}$`)
     .replace(/^--[ \t]*$/gm, "")

@@ -34,16 +34,24 @@ export async function launchChromium(): Promise<Browser> {
 /** Sizes remark.js gives a slide, in CSS pixels. */
 export const slideSizes = { "16:9": { width: 1210, height: 681 }, "4:3": { width: 908, height: 681 } } as const;
 
+/** The page size of a ratio like "16:10": remark.js's slide height (681 px here), the width to match. */
+export function slideSize(ratio: string): { width: number; height: number } {
+  const known = (slideSizes as Record<string, { width: number; height: number }>)[ratio];
+  if (known) return known;
+  const [w, h] = ratio.split(":").map(Number);
+  return { width: Math.round((681 * (w ?? 16)) / (h ?? 9)), height: 681 };
+}
+
 export async function printDeck(
   dist = join(root, "slides", "dist"),
   out = join(dist, "deck.pdf"),
-  ratio: keyof typeof slideSizes = "16:9",
+  ratio = "16:9",
 ): Promise<string> {
   const page = join(dist, "print.html");
   if (!existsSync(page)) throw new Error(`${page} does not exist; run \`npm run slides\` first.`);
   const browser = await launchChromium();
   try {
-    const context = await browser.newContext({ viewport: slideSizes[ratio] });
+    const context = await browser.newContext({ viewport: slideSize(ratio) });
     // The deck is self-contained: nothing but file:// is loaded.
     await context.route("**/*", (route) =>
       (route.request().url().startsWith("file:") ? route.continue() : route.abort()).catch(() => {}),
@@ -54,8 +62,8 @@ export async function printDeck(
     await tab.evaluate(() => document.fonts.ready);
     await tab.pdf({
       path: out,
-      width: `${slideSizes[ratio].width}px`,
-      height: `${slideSizes[ratio].height}px`,
+      width: `${slideSize(ratio).width}px`,
+      height: `${slideSize(ratio).height}px`,
       printBackground: true,
     });
     return out;

@@ -9,12 +9,15 @@ import { join } from "node:path";
 import type { CellOutput } from "../executor/execute.js";
 import type { ParsedDeck } from "./parse.mjs";
 import type { Chunk, Edit } from "./source.mjs";
+import { splice } from "./splice.mjs";
 
 export interface RenderOptions {
   /** Folder that receives figure files; their links are `figures/<file>`. */
   figuresDir: string;
   /** Drop `--` increments, so each slide is one page (for PDF). */
   print?: boolean;
+  /** The deck's TypeScript was run (a knit cache or --execute): show outputs. Default true. */
+  evaluated?: boolean;
 }
 
 function joinText(t: unknown): string {
@@ -86,11 +89,13 @@ export function renderDeck(
   knit: { chunks: Map<string, CellOutput[]>; inline: Map<string, string> },
   options: RenderOptions,
 ): string {
-  const edits: Edit[] = [...deck.mathEdits];
+  const edits: Edit[] = [...deck.mathEdits, ...deck.codeEdits];
+  const evaluated = options.evaluated ?? true;
   for (const chunk of deck.chunks) {
     const { echo, include, results, slides } = chunk.options;
     let text = "";
-    if (slides && include) {
+    if (!evaluated) text = fence(chunk.code, chunk.indent, "typescript");
+    else if (slides && include) {
       const blocks: string[] = [];
       if (echo) blocks.push(fence(chunk.code, chunk.indent, "typescript"));
       const outputs = knit.chunks.get(chunk.id);
@@ -104,27 +109,20 @@ export function renderDeck(
   }
   for (const expr of deck.inline) {
     const value = knit.inline.get(expr.id);
-    if (value === undefined)
-      throw new Error(`No value for the inline expression \`ts ${expr.expression}\` on slide ${expr.slide}.`);
+    if (value === undefined) {
+      if (evaluated)
+        throw new Error(`No value for the inline expression \`ts ${expr.expression}\` on slide ${expr.slide}.`);
+      continue;
+    }
     edits.push({ start: expr.start, end: expr.end, text: value });
   }
   if (options.print) {
-    const re = /^--[ \t]*$/gm;
-    for (const slide of deck.slides) {
-      re.lastIndex = slide.start;
-      for (let m = re.exec(deck.source); m && m.index < slide.end; m = re.exec(deck.source)) {
-        if (!deck.chunks.some((c) => m.index >= c.start && m.index < c.end))
-          edits.push({ start: m.index, end: m.index + m[0].length, text: "" });
-      }
-    }
+    // One page per slide: each `--` goes, its line ends stay.
+    deck.sourceChunks.forEach((c, i) => {
+      const before = deck.sourceChunks[i - 1];
+      if (c.continued && before)
+        edits.push({ start: before.end, end: c.start, text: deck.source.slice(before.end, c.start).replace("--", "") });
+    });
   }
-  edits.sort((a, b) => b.start - a.start);
-  let out = deck.source;
-  let limit = Infinity;
-  for (const e of edits) {
-    if (e.end > limit) throw new Error(`Overlapping edits at offset ${e.start}.`);
-    out = out.slice(0, e.start) + e.text + out.slice(e.end);
-    limit = e.start;
-  }
-  return out;
+  return splice(deck.source, edits);
 }

@@ -20,10 +20,13 @@ export function pointAt(source: string, offset: number): Point {
   return { line, column: offset - last, offset };
 }
 
-/** Stop the build with an authoring error at `offset`, reported as file:line:column. */
-export function failAt(file: VFile, offset: number, reason: string): never {
+/**
+ * Report an authoring mistake at `offset` as a warning (a vfile message, printed as file:line:column).
+ * Mistakes never stop a deck remark.js would show; deepdeck says what it did instead.
+ */
+export function warnAt(file: VFile, offset: number, reason: string, rule: string): void {
   const place = pointAt(String(file.value), offset);
-  file.fail(reason, { place: { line: place.line, column: place.column, offset } });
+  file.message(reason, { place: { line: place.line, column: place.column, offset }, ruleId: rule, source: "deepdeck" });
 }
 
 /** One slide of the deck. */
@@ -34,14 +37,16 @@ export interface Slide {
   start: number;
   end: number;
   line: number;
-  /** `name:`, `class:` ... */
+  /** `name:`, `class:` ... as remark.js has them on the slide's first page (after layouts and templates). */
   properties: Record<string, string>;
   /** The first heading's text, or the start of the first paragraph. */
   title: string;
   /** How many `--` increments it has. */
   increments: number;
-  /** Presenter notes after `???`, or null. */
+  /** Presenter notes after `???` (with the ones it inherits), or null. */
   notes: string | null;
+  /** Its pages in remark.js's list (0-based): the slide, then one per `--` increment. */
+  pages: number[];
 }
 
 /** Chunk options, after knitr's (`echo`, `eval`, `include`, `results`) plus `slides` for notebook-only cells. */
@@ -92,10 +97,6 @@ export interface DeckData {
   mathEdits: Edit[];
   /** Source ranges of content-class markup: each `.name[` opener and its closing `]`. */
   classMarks: { start: number; end: number }[];
-}
-
-export function deckData(file: VFile): DeckData {
-  const data = file.data as { deck?: DeckData };
-  data.deck ??= { slides: [], chunks: [], inline: [], mathEdits: [], classMarks: [] };
-  return data.deck;
+  /** Edits that make the source what remark.js should read: knitr chunk headers, R chunks as code. */
+  codeEdits: Edit[];
 }

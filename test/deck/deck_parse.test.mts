@@ -1,6 +1,6 @@
 /**
- * The deck's remark plugins, one fixture folder per case: test/fixtures/deck/<case>/input.md and the
- * expected.json of what the plugins record (or the authoring error, with line and column).
+ * The deck's parse, one fixture folder per case: test/deck/fixtures/<case>/input.md and the expected.json
+ * of what the transforms record and the warnings about authoring mistakes, with line and column.
  * UPDATE=1 rewrites expected.json; read the diff before committing it.
  */
 import assert from "node:assert/strict";
@@ -13,9 +13,10 @@ const dir = join(import.meta.dirname, "fixtures");
 
 function summarise(path: string): unknown {
   const source = readFileSync(path, "utf8");
-  try {
+  {
     const deck = parseDeck(source, "input.md");
     return {
+      warnings: deck.messages.map(String),
       slides: deck.slides.map((s) => ({
         index: s.index,
         line: s.line,
@@ -31,19 +32,17 @@ function summarise(path: string): unknown {
         katex: e.text.includes('class="katex') ? (e.text.includes("katex-display") ? "display" : "inline") : "none",
       })),
     };
-  } catch (e) {
-    return { error: (e as Error).message };
   }
 }
 
-describe("deck plugins (fixtures)", () => {
+describe("deck parse (fixtures)", () => {
   for (const name of readdirSync(dir)
     .filter((n) => existsSync(join(dir, n, "input.md")))
     .sort()) {
     test(name, () => {
       const actual = summarise(join(dir, name, "input.md"));
       const expectedPath = join(dir, name, "expected.json");
-      if (process.env["UPDATE"] === "1") writeFileSync(expectedPath, JSON.stringify(actual, null, 1) + "\n");
+      if (process.env["UPDATE"] === "1") writeFileSync(expectedPath, JSON.stringify(actual, null, 2) + "\n");
       assert.ok(existsSync(expectedPath), `No ${expectedPath}: run UPDATE=1 npm test, read it, and commit it.`);
       assert.deepEqual(actual, JSON.parse(readFileSync(expectedPath, "utf8")));
     });

@@ -1,0 +1,3 @@
+remark.macros.scale = function (percentage) {
+  return '<img src="' + this + '" style="width: ' + percentage + '">';
+};
