@@ -61,7 +61,7 @@ export async function main(args: string[]): Promise<number> {
   const built = buildDeck(options);
   const where = relative(process.cwd(), built.out) || ".";
   console.log(
-    `Built ${where}: ${built.slides.length} slides (${built.pages.length} pages), ${built.chunks.length} chunks${built.evaluated ? "" : " shown as code"}. Open ${join(where, "index.html")}.`,
+    `Built ${where}: ${built.slides.length} slides (${built.pages.length} pages), ${built.chunks.length} chunks${built.evaluated || built.chunks.length === 0 ? "" : " shown as code"}. Open ${join(where, "index.html")}.`,
   );
   if (pdf)
     console.log(

@@ -155,7 +155,8 @@ export function parseDeck(raw: string, path = "deck.md", options: ParseOptions =
     macros: [...new Set(tokens.flatMap((t) => (t.type === "macro" ? [t.name] : [])))],
     pages,
     sourceChunks,
-    messages: file.messages,
+    // In the order of the file, as a reader fixes them.
+    messages: [...file.messages].sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0)),
   };
 }
 
