@@ -28,6 +28,8 @@ const onlyOn: Record<string, string> = {
   "layout.test.ts": "wasm",
   "messages.test.ts": "wasm",
   "atomic_write.test.ts": "wasm",
+  "json.test.ts": "wasm",
+  "parsers_fuzz.test.ts": "wasm",
   "main.test.ts": "wasm",
   "execute.test.ts": "wasm",
 };

@@ -126,6 +126,16 @@ export function writingH5<T>(fn: string, target: string, write: () => T): T {
   }
 }
 
+/**
+ * After writing `target`: HDF5 reports some write failures (a full disk, a size limit) only by printing
+ * them, so anything it printed means the file is incomplete and must not replace the old one.
+ */
+export function checkWritten(fn: string, target: string): void {
+  const printed = takeDiagnostics();
+  if (printed)
+    throw new Error(messages.saveFailed(fn, target, messages.saveHdf5Failed()), { cause: new Error(printed) });
+}
+
 /** An attribute as strings: fixed-length bytes, variable-length strings, one or many. */
 export function stringsAttr(node: { attrs: Record<string, { value: unknown }> }, name: string): string[] | null {
   const attr = node.attrs[name];

@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { writeAtomic } from "../io/atomic_write";
 import { messages } from "../messages";
 import { writeFileSync } from "node:fs";
-import { closeH5, openH5, writingH5, type H5File } from "./hdf5";
+import { checkWritten, closeH5, openH5, writingH5, type H5File } from "./hdf5";
 import { saveError } from "./save_errors";
 import { kerasConfigOf } from "./keras_config";
 
@@ -69,6 +69,7 @@ export async function saveKeras(model: tf.LayersModel, path: string): Promise<vo
       } finally {
         closeH5(file);
       }
+      checkWritten(fn, path);
     });
   } catch (e) {
     throw saveError(fn, path, e);
