@@ -188,6 +188,10 @@ export function summaryText(model: tf.LayersModel, options: SummaryOptions = {})
  * "Total params: 93,322 (364.54 KB)". A model that ends a notebook cell shows the same text.
  * Returns nothing, so a cell that ends with it shows the summary once; {@link summaryText} returns it.
  *
+ * Layers are named as in a fresh Keras session: the ones tfjs named itself (`conv2d_Conv2D1`) get
+ * Keras's name for their class, numbered in the order they were created within the model (`conv2d`,
+ * `conv2d_1`, ...); names given with `name:` are kept. The model is `sequential` or `functional`.
+ *
  * @example dd.summary(model)
  */
 export function summary(model: tf.LayersModel, options: SummaryOptions = {}): void {

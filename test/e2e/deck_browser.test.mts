@@ -152,6 +152,49 @@ describe("the deck in a browser", { skip }, () => {
     assert.ok(Math.abs(box43!.width / box43!.height - 4 / 3) < 0.02, "4:3 with ?ratio=4:3");
     await page.locator(".remark-visible .remark-slide-scaler").screenshot({ path: join(screens, "title-4x3.png") });
   });
+  test("the model summaries are Keras's text and fit their slides, 16:9 and 4:3", async () => {
+    mkdirSync(screens, { recursive: true });
+    const summaries: Record<string, string> = {
+      "define-model": "Total params: 235,146 (918.54 KB)",
+      "convnet-summary": "Total params: 55,744 (217.75 KB)",
+      classifier: "Total params: 93,322 (364.54 KB)",
+      "max-pooling": "Optimizer params: 186,646 (729.09 KB)",
+    };
+    for (const ratio of ["16:9", "4:3"]) {
+      await page.goto(`${pathToFileURL(join(dist, "index.html")).href}?ratio=${ratio}`);
+      await page.waitForSelector(".remark-slide-container.remark-visible");
+      await page.evaluate(() => document.fonts.ready);
+      for (const [name, total] of Object.entries(summaries)) {
+        await show(name);
+        assert.match(
+          await visibleText(),
+          /┏━+┳━+┳━+┓[\s\S]*│ [a-z_0-9]+ \((Dense|Conv2D)\) +│ \(None, /,
+          `${name}: Keras's table`,
+        );
+        assert.ok((await visibleText()).includes(total), `${name} shows "${total}"`);
+        // Everything inside the slide's frame, and no code block scrolled sideways.
+        const overflow = await page.evaluate(() => {
+          const frame = document.querySelector(".remark-visible .remark-slide-scaler")!.getBoundingClientRect();
+          const out: string[] = [];
+          for (const el of document.querySelectorAll(".remark-visible .remark-slide-content *")) {
+            const r = el.getBoundingClientRect();
+            if (r.width === 0 && r.height === 0) continue;
+            if (r.bottom > frame.bottom + 1 || r.right > frame.right + 1)
+              out.push(
+                `${el.tagName}.${el.className} ends at ${Math.round(r.right - frame.left)}, ${Math.round(r.bottom - frame.top)} in a ${Math.round(frame.width)}x${Math.round(frame.height)} frame`,
+              );
+            if (el.tagName === "CODE" && el.scrollWidth > el.clientWidth + 1)
+              out.push(`a code block scrolls: ${el.scrollWidth} > ${el.clientWidth}`);
+          }
+          return out;
+        });
+        assert.deepEqual(overflow, [], `${name} at ${ratio} overflows`);
+        await page
+          .locator(".remark-slide-container.remark-visible .remark-slide-scaler")
+          .screenshot({ path: join(screens, `${name}-${ratio.replace(":", "x")}.png`) });
+      }
+    }
+  });
   test("prints to PDF with one page per slide", async () => {
     const pdf = await printDeck(dist, join(scratch, "deck.pdf"));
     const pages = (readFileSync(pdf, "latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;

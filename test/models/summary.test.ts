@@ -82,7 +82,14 @@ async function trained(model: tf.LayersModel, optimizer: string, xShape: number[
   return model;
 }
 
+function halves(): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.dense({ units: 8, inputShape: [35] }));
+  return model;
+}
+
 const cases: Record<string, () => tf.LayersModel | Promise<tf.LayersModel>> = {
+  halves,
   mlp,
   "convnet-base": convnetBase,
   convnet,
