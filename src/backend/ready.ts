@@ -141,7 +141,7 @@ async function withoutNewErrorHandlers<T>(init: () => Promise<T>): Promise<T> {
 /**
  * Load the wasm backend and put deepdeck's kernels on it, without switching to it (tests compare it with
  * cpu whichever backend DEEPDECK_BACKEND chose). Loading it registers tfjs's own kernels, so ours go after.
- * It starts on every core (DEEPDECK_WASM_THREADS says how many; src/backend/wasm_threads.ts).
+ * DEEPDECK_WASM_THREADS=N starts it on N threads (src/backend/wasm_threads.ts).
  */
 export function registerWasmBackend(): void {
   require("@tensorflow/tfjs-backend-wasm");
@@ -229,7 +229,7 @@ async function choose(): Promise<BackendReport> {
  * Every deepdeck helper that trains or loads data awaits it; call it first in a notebook.
  *
  * @example
- * await dd.ready()   // TensorFlow.js backend: wasm (wasm) ✓ wasm WebAssembly, SIMD, 2 threads ...
+ * await dd.ready()   // TensorFlow.js backend: wasm (wasm) ✓ wasm WebAssembly, SIMD, 1 thread ...
  */
 export function ready(): Promise<BackendReport> {
   if (!pending) {

@@ -34,15 +34,13 @@ interface Registry {
 const maxThreads = 8;
 
 /**
- * The threads the wasm backend should use: `DEEPDECK_WASM_THREADS` (1 = the single-threaded build), else
- * every core Node sees (`os.availableParallelism()`), at most 8.
+ * The threads the wasm backend should use: `DEEPDECK_WASM_THREADS` (default 1, the single-threaded build;
+ * at most 8). Off by default: measured on a shared 2-core machine with no idle core, two threads were
+ * slower than one (XNNPACK's threads meet at a barrier in every op, and wait there for a descheduled one).
  */
 export function wasmThreadsWanted(): number {
   const v = process.env["DEEPDECK_WASM_THREADS"];
-  if (v === undefined || v.trim() === "") {
-    const os = require("node:os") as typeof import("node:os");
-    return Math.min(maxThreads, Math.max(1, os.availableParallelism()));
-  }
+  if (v === undefined || v.trim() === "") return 1;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new Error(messages.badWasmThreads(v, maxThreads));
   return Math.min(n, maxThreads);
