@@ -7,13 +7,18 @@
  * install-native), its rows come first; Keras on TensorFlow (the R course's stack) runs the same
  * models in the same run through bench/keras_bench.py, and every row says its time relative to Keras's.
  *
+ * The wasm rows run single-threaded (DEEPDECK_WASM_THREADS=1, today's baseline) except the multi-core ones:
+ * "data-parallel fit" (DEEPDECK_FIT_WORKERS, worker threads with replicas, in this process) and "threaded
+ * build" (tfjs's threaded SIMD build on every core, which starts with the backend: a child process of
+ * this script, BENCH_CHILD, measures it in the same run).
+ *
  * Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement; BENCH_CONFIGS=node,keras
  * runs only the configurations whose names start with those words; DEEPDECK_PYTHON names the Python with
  * Keras (default: the one install-native took TensorFlow from, else .venv/bin/python, else python3).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import * as tf from "@tensorflow/tfjs";
@@ -24,6 +29,9 @@ import { deepdeckKernels } from "../src/backend/kernels";
 import { registerWasmBackend } from "../src/backend/ready";
 import { compiled, courseConvnet, courseMlp } from "./course_models";
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
+// The wasm backend starts on one thread here; the threaded build is measured in a child process.
+process.env["DEEPDECK_WASM_THREADS"] ??= "1";
+const cores = cpus().length;
 
 interface ModelSpec {
   name: string;
@@ -46,6 +54,8 @@ interface Config {
   predictSamples: number;
   setup?: () => void;
   teardown?: () => void;
+  /** Measured in a child process of this script with this environment (the threaded build starts with the backend). */
+  child?: Record<string, string>;
 }
 
 /** The wasm kernels deepdeck replaces or adds; the stock configuration runs with tfjs's own (or none). */
@@ -98,6 +108,23 @@ const configs: Config[] = [
     backend: "wasm",
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
     predictSamples: 10000,
+  },
+  {
+    name: `wasm + deepdeck kernels, data-parallel fit (${cores - 1} worker${cores === 2 ? "" : "s"})`,
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
+    predictSamples: 10000,
+    setup: () => void (process.env["DEEPDECK_FIT_WORKERS"] = String(cores - 1)),
+    teardown() {
+      delete process.env["DEEPDECK_FIT_WORKERS"];
+    },
+  },
+  {
+    name: `wasm + deepdeck kernels, threaded build (${cores} threads)`,
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
+    predictSamples: 10000,
+    child: { DEEPDECK_WASM_THREADS: String(cores) },
   },
   {
     name: "cpu (pure JS)",
@@ -166,6 +193,40 @@ function runKeras(python: string, samples: Record<string, number>): KerasRun | s
   return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as KerasRun;
 }
 
+/** The median train rate and the predict rate of `config` for `spec`, in this process. */
+async function rates(config: Config, spec: ModelSpec): Promise<{ train: number; predict: number }> {
+  // The median of three: single runs on a small shared machine vary by ±20%.
+  const runs: number[] = [];
+  for (let r = 0; r < (config.backend === "cpu" ? 1 : 3); r++)
+    runs.push(await measure(spec, config.batches[spec.name]!));
+  const train = runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+  return { train, predict: await measurePredict(spec, config.predictSamples) };
+}
+
+/** The same measurement in a child process with `config.child`'s environment. */
+function ratesInChild(config: Config, spec: ModelSpec): { train: number; predict: number } {
+  const r = spawnSync(process.execPath, ["--import", "tsx", __filename], {
+    encoding: "utf8",
+    env: { ...process.env, ...config.child, BENCH_CHILD: JSON.stringify({ config: config.name, model: spec.name }) },
+  });
+  if (r.status !== 0) throw new Error((r.stderr || "child failed").trim().split("\n").at(-1));
+  return JSON.parse(r.stdout.trim().split("\n").at(-1)!) as { train: number; predict: number };
+}
+
+async function child(which: { config: string; model: string }): Promise<void> {
+  process.env["DEEPDECK_BACKEND"] = "wasm";
+  await dd.ready();
+  const config = configs.find((c) => c.name === which.config)!;
+  console.log(
+    JSON.stringify(
+      await rates(
+        config,
+        models.find((m) => m.name === which.model)!,
+      ),
+    ),
+  );
+}
+
 const wanted = process.env["BENCH_CONFIGS"]?.split(",").map((w) => w.trim().toLowerCase());
 const want = (name: string) => !wanted || wanted.some((w) => name.toLowerCase().startsWith(w));
 
@@ -178,7 +239,11 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), Node ${process.version}, tfjs ${tf.version_core}`,
   );
   console.log(String(report));
-  console.log(`scale: ${scale} (BENCH_SCALE)\n`);
+  console.log(
+    `scale: ${scale} (BENCH_SCALE); load average at the start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}\n`,
+  );
   const active = configs.filter((c) => want(c.name) && (c.backend !== "tensorflow" || haveNode));
   const nodeConfig = configs[0]!;
   let keras: KerasRun | string | null = null;
@@ -234,12 +299,11 @@ async function main(): Promise<void> {
       (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
       config.setup?.();
       let cell: string[];
+      let predictRate: number | null = null;
       try {
-        // The median of three: single runs on a small shared machine vary by ±20%.
-        const runs: number[] = [];
-        for (let r = 0; r < (config.backend === "cpu" ? 1 : 3); r++)
-          runs.push(await measure(spec, config.batches[spec.name]!));
-        const rate = runs.sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+        const measured = config.child ? ratesInChild(config, spec) : await rates(config, spec);
+        const rate = measured.train;
+        predictRate = measured.predict;
         if (config.backend !== "tensorflow") baseline ??= rate;
         cell = [
           rate.toFixed(0),
@@ -251,7 +315,8 @@ async function main(): Promise<void> {
         cell = [`fails: ${(e as Error).message.split("\n")[0]!.slice(0, 60)}`, "-", "-", "-"];
       }
       try {
-        const rate = await measurePredict(spec, config.predictSamples);
+        if (predictRate === null) throw new Error("not measured");
+        const rate = predictRate;
         if (config.backend !== "tensorflow") predictBaseline ??= rate;
         cell.push(
           rate.toFixed(0),
@@ -277,9 +342,15 @@ async function main(): Promise<void> {
   );
   console.log("time vs Keras: this row's time for the same work divided by Keras's (1.50x = 50% slower).");
   console.log("predict: model.predict(x) with default arguments (batch size 32) on random inputs.");
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")} (${cores} cores)`,
+  );
 }
 
-main().catch((e: unknown) => {
+const childRun = process.env["BENCH_CHILD"];
+(childRun ? child(JSON.parse(childRun) as { config: string; model: string }) : main()).catch((e: unknown) => {
   console.error(e);
   process.exit(1);
 });

@@ -11,6 +11,7 @@ import { setProgressLine } from "./data/progress";
 import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
 import { withFitCache, type Fit } from "./models/fit_cache";
+import { withParallelFit } from "./models/parallel_fit";
 import { inspectModel } from "./models/summary";
 import { withQuickMode } from "./quick";
 
@@ -38,7 +39,8 @@ export function installPatches(): void {
   // Downloads report progress through the display layer: one bar updated in place in a notebook.
   setProgressLine(inPlaceLine);
   // Sequential.fit delegates to LayersModel.fit, so wrapping the latter covers both. The cache wraps
-  // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key.
+  // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key;
+  // data parallelism on wasm goes innermost, so the cache stores and restores its runs like any other.
   const proto = tf.LayersModel.prototype as unknown as { fit: Fit };
-  proto.fit = withQuickMode(withFitCache(proto.fit));
+  proto.fit = withQuickMode(withFitCache(withParallelFit(proto.fit)));
 }

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { messages } from "../messages";
 import { installKernels } from "./kernel_registry";
 import { deepdeckKernels } from "./kernels";
+import { useThreadedWasm, wasmThreadCount, wasmThreadsProblem } from "./wasm_threads";
 import {
   addonPath,
   describeProvenance,
@@ -140,9 +141,11 @@ async function withoutNewErrorHandlers<T>(init: () => Promise<T>): Promise<T> {
 /**
  * Load the wasm backend and put deepdeck's kernels on it, without switching to it (tests compare it with
  * cpu whichever backend DEEPDECK_BACKEND chose). Loading it registers tfjs's own kernels, so ours go after.
+ * DEEPDECK_WASM_THREADS=N starts it on N threads (src/backend/wasm_threads.ts).
  */
 export function registerWasmBackend(): void {
   require("@tensorflow/tfjs-backend-wasm");
+  useThreadedWasm();
   installKernels(deepdeckKernels, "wasm");
 }
 
@@ -152,11 +155,12 @@ async function tryWasm(): Promise<BackendAttempt> {
     if (!(await withoutNewErrorHandlers(() => tf.setBackend("wasm"))))
       return { choice: "wasm", available: false, detail: "the WebAssembly module did not initialise" };
     const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
-    const threads = await tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT");
+    const threads = wasmThreadCount();
+    const problem = wasmThreadsProblem();
     return {
       choice: "wasm",
       available: true,
-      detail: `WebAssembly, ${simd ? "SIMD" : "no SIMD"}, ${threads ? "multithreaded" : "1 thread"}`,
+      detail: `WebAssembly, ${simd ? "SIMD" : "no SIMD"}, ${threads === 1 ? "1 thread" : `${threads} threads`}${problem ? ` (threads failed to start: ${problem})` : ""}`,
     };
   } catch (e) {
     return { choice: "wasm", available: false, detail: `failed to load: ${firstLine(e)}` };

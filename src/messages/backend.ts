@@ -4,6 +4,8 @@ export const backend = {
     `DEEPDECK_BACKEND=${value} is not a backend deepdeck knows; use one of ${allowed.join(", ")}.`,
   backendUnavailable: (name: string, why: string) =>
     `The backend ${JSON.stringify(name)} asked for by DEEPDECK_BACKEND is not available: ${why}`,
+  badWasmThreads: (value: string, max: number) =>
+    `DEEPDECK_WASM_THREADS=${value} is not a thread count; use a whole number from 1 (the single-threaded build, the default) to ${max}.`,
   noBackend: () => "No TensorFlow.js backend could start, not even cpu.",
   gatherIndexOutOfRange: (index: number, dim: number) => `GatherV2: the index value ${index} is not in [0, ${dim - 1}]`,
   /** A deepdeck kernel called on a backend it was not registered for, with no stock kernel to fall back to. */

@@ -103,4 +103,7 @@ export const models = {
     `${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`,
   saveModelDirIsFile: (dir: string) => `saveModel: ${dir} is a file; give a folder path.`,
   loadModelFailed: (dir: string, why: string) => `loadModel: ${dir} could not be loaded: ${why}`,
+  badFitWorkers: (value: string) =>
+    `DEEPDECK_FIT_WORKERS=${value} is not a number of worker threads; use a whole number (0 = fit on the main thread only).`,
+  fitWorkerFailed: (why: string) => `model.fit: a worker thread training its share of the batch failed: ${why}`,
 } as const;
