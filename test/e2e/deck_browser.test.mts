@@ -74,7 +74,7 @@ describe("the deck in a browser", { skip }, () => {
     assert.deepEqual(remote, []);
     const broken = await page.evaluate(() =>
       // Photos (data-src) load only online; offline they are their captions (test/e2e/deck_pictures.test.mts).
-      [...document.querySelectorAll("img:not([data-src])")]
+      [...document.querySelectorAll<HTMLImageElement>("img:not([data-src])")]
         .filter((i) => !i.complete || i.naturalWidth === 0)
         .map((i) => i.src),
     );
