@@ -30,12 +30,12 @@ function cuboid(x: number, y: number, w: number, h: number, d: number, fill: str
 }
 
 /** `samples` image tensors, each height × width × channels, side by side along the samples axis. */
-export function tensor4d(samples = 4): string {
+export function tensor4d(samples = 3): string {
   const w = 70;
   const h = 90;
   const d = 30;
   const gap = 22;
-  const left = 70;
+  const left = 90;
   const body: string[] = [];
   for (let i = 0; i < samples; i++) {
     const x = left + i * (w + d * 0.7 + gap);
@@ -43,15 +43,15 @@ export function tensor4d(samples = 4): string {
   }
   const first = left;
   body.push(
-    label(first - 12, 105, "height", { size: 13, anchor: "end" }),
-    label(first + w / 2, 164, "width", { size: 13 }),
-    label(first + w + d * 0.7 + 4, 36, "channels", { size: 13, anchor: "start" }),
-    label(first + w / 2, 20, "one image: a 3-D tensor", { size: 13, color: palette.accent }),
+    label(first - 10, 105, "height", { size: 20, anchor: "end" }),
+    label(first + w / 2, 168, "width", { size: 20 }),
+    label(first + w + d * 0.7 + 4, 36, "channels", { size: 20, anchor: "start" }),
+    label(first + w / 2 + 60, 16, "one image: a 3-D tensor", { size: 20, color: palette.accent }),
   );
   const end = left + samples * (w + d * 0.7 + gap) - gap;
   body.push(
     `<line x1="${left}" y1="190" x2="${n(end)}" y2="190" stroke="${palette.line}" stroke-width="2" marker-end="url(#head-4a5563)"/>`,
-    label((left + end) / 2, 210, "samples axis (the batch)", { size: 14, bold: true }),
+    label((left + end) / 2, 210, "samples axis (the batch)", { size: 20, bold: true }),
   );
   return svgDiagram(
     Math.max(end + 40, 260),
