@@ -23,6 +23,7 @@ const onlyOn: Record<string, string> = {
   "deck.test.mts": "wasm",
   "deck_parse.test.mts": "wasm",
   "deck_browser.test.mts": "wasm",
+  "deck_pictures.test.mts": "wasm",
   "wasm_reductions.test.ts": "wasm",
   // No TensorFlow in these: the house rules, the catalogue, files, the command line, the executor.
   "layout.test.ts": "wasm",

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { writeFileAtomic } from "../io/atomic_write.js";
 import type { CellOutput, Notebook, NotebookCell } from "../executor/execute.js";
 import { packageRoot as root } from "../project/link.js";
+import { notebookPictures } from "./figures/index.mjs";
 import { readKnitCache, type KnitCache } from "./knit.mjs";
 import { parseDeck, type ParsedDeck } from "./parse.mjs";
 import type { Edit, Slide } from "./source.mjs";
@@ -88,13 +89,14 @@ export function notebookFor(deck: ParsedDeck, cache: KnitCache, part: (typeof pa
     let at = slide.start;
     let k = 0;
     const addMarkdown = (end: number) => {
-      const text = markdown(deck, slide, at, end, cache);
+      const { text, attachments } = notebookPictures(markdown(deck, slide, at, end, cache));
       if (text)
         cells.push({
           cell_type: "markdown",
           id: `${slide.properties["name"] ?? `slide${slide.index}`}-md${++k}`,
           metadata: meta(),
           source: lines(text),
+          ...(Object.keys(attachments).length ? { attachments } : {}),
         });
     };
     for (const chunk of deck.chunks.filter((c) => c.slide === slide.index)) {

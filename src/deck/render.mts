@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellOutput } from "../executor/execute.js";
+import { pictureEdits } from "./figures/index.mjs";
 import type { ParsedDeck } from "./parse.mjs";
 import type { Chunk, Edit } from "./source.mjs";
 import { splice } from "./splice.mjs";
@@ -91,6 +92,16 @@ export function renderDeck(
 ): string {
   const edits: Edit[] = [...deck.mathEdits, ...deck.codeEdits];
   const evaluated = options.evaluated ?? true;
+  // The slides' pictures: diagrams drawn by code, photos and videos from their original addresses.
+  edits.push(
+    ...pictureEdits(deck.source, deck.chunks, {
+      ...(options.print ? { print: true } : {}),
+      write: (file, svg) => {
+        mkdirSync(options.figuresDir, { recursive: true });
+        writeFileSync(join(options.figuresDir, file), svg);
+      },
+    }),
+  );
   for (const chunk of deck.chunks) {
     const { echo, include, results, slides } = chunk.options;
     let text = "";

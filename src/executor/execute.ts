@@ -22,6 +22,8 @@ export interface NotebookCell {
   metadata: Record<string, unknown>;
   outputs?: CellOutput[];
   execution_count?: number | null;
+  /** A markdown cell's pictures, by file name (`![...](attachment:NAME)`): MIME type to base64 data. */
+  attachments?: Record<string, Record<string, string>>;
 }
 
 export interface CellOutput {
