@@ -42,16 +42,18 @@ export const models = {
     held: readonly number[],
   ) =>
     `${fn}: weight ${weight} of layer ${JSON.stringify(layer)} has shape ${shapeText(expected)} but ${where} holds ${shapeText(held)}.`,
-  kerasNoLayerNames: (fn: string) => `${fn}: the file has no layer_names attribute; it is not a Keras weights file.`,
-  kerasLayersDiffer: (fn: string, fileLayers: readonly string[], modelLayers: number) =>
-    `${fn}: the file has weights for ${fileLayers.length} layers (${fileLayers.join(", ")}) but the model has ${modelLayers} layers with weights, and their names differ.`,
-  kerasWeightNotStored: (fn: string, weight: string, layer: string) =>
-    `${fn}: weight ${JSON.stringify(weight)} of layer ${JSON.stringify(layer)} is listed in weight_names but not stored in the file.`,
-  kerasNoLayersGroup: (fn: string) =>
-    `${fn}: model.weights.h5 has no "layers" group; it is not a Keras 3 weights file.`,
-  kerasNoWeightsForLayer: (fn: string, layer: string, index: number) =>
-    `${fn}: no weights in the file for layer ${JSON.stringify(layer)} (#${index}).`,
-  kerasVarMissing: (fn: string, key: string, k: number) => `${fn}: layers/${key}/vars/${k} is missing.`,
+  kerasNoLayerNames: (fn: string, file: string) =>
+    `${fn}: ${file} has neither a layer_names attribute (Keras 2 and legacy .h5) nor a "layers" group (Keras 3 .weights.h5); it is not a Keras weights file.`,
+  kerasLayersDiffer: (fn: string, file: string, fileLayers: readonly string[], modelLayers: number) =>
+    `${fn}: ${file} has weights for ${fileLayers.length} layers (${fileLayers.join(", ")}) but the model has ${modelLayers} layers with weights, and their names differ.`,
+  kerasWeightNotStored: (fn: string, weight: string, layer: string, file: string) =>
+    `${fn}: weight ${JSON.stringify(weight)} of layer ${JSON.stringify(layer)} is listed in weight_names of ${file} but not stored there.`,
+  kerasNoLayersGroup: (fn: string, file: string) =>
+    `${fn}: ${file} has no "layers" group; it is not a Keras 3 weights file.`,
+  kerasVarMissing: (fn: string, file: string, path: string) => `${fn}: ${file} has no dataset ${path}.`,
+  /** Weights the file holds for layers the model does not have (by Keras 3 path). */
+  kerasUnusedWeights: (fn: string, file: string, paths: readonly string[]) =>
+    `${fn}: ${file} holds weights the model has no layer for (${paths.slice(0, 3).join(", ")}${paths.length > 3 ? `, and ${paths.length - 3} more` : ""}); it was saved from another architecture.`,
   kerasWeightsOnly: (fn: string, path: string) =>
     `${fn}: ${path} holds only weights (no model_config); build the model and pass it: dd.loadKeras(path, { model }).`,
   kerasZipInvalid: (fn: string, path: string, why: string) => `${fn}: ${path} is not a valid .keras (zip) file: ${why}`,
@@ -65,9 +67,19 @@ export const models = {
   kerasExtension: (fn: string, path: string) => `${fn}: ${path} should end in .h5, .hdf5 or .keras.`,
 
   // Keras model configs.
-  /** A layer tfjs has no class for; `model` names the model it is in. */
-  kerasUnsupportedLayer: (name: unknown, model: string, className: string, supported: readonly string[]) =>
-    `loadKeras: layer ${JSON.stringify(name)} of ${model} is a ${className}, which TensorFlow.js cannot build (supported here: ${supported.join(", ")}, and the other core Keras layers tfjs implements).`,
+  /** A layer tfjs has no class for; `model` names the model it is in, `file` the file. */
+  kerasUnsupportedLayer: (file: string, name: unknown, model: string, className: string) =>
+    `loadKeras: ${file}: layer ${JSON.stringify(name)} (${className}) of model ${JSON.stringify(model)} has no TensorFlow.js implementation, so deepdeck cannot load this model.`,
+  /** A layer option tfjs does not implement. */
+  kerasUnsupportedOption: (
+    file: string,
+    name: unknown,
+    className: string,
+    option: string,
+    value: unknown,
+    fix: string,
+  ) =>
+    `loadKeras: ${file}: layer ${JSON.stringify(name)} (${className}) has ${option}=${JSON.stringify(value)}, which TensorFlow.js does not implement; ${fix}.`,
   kerasConfigRejected: (fn: string, what: string, why: string) =>
     `${fn}: TensorFlow.js cannot build the model that ${what} describes: ${why}`,
   kerasNoClassName: () => "loadKeras: the model config has no class_name; it is not a Keras model config.",
@@ -76,7 +88,19 @@ export const models = {
 
   // Writing Keras weights.
   kerasSaveModel: (fn: string, model: unknown) => `${fn}: model must be a tf.LayersModel, received ${describe(model)}.`,
-  kerasSavePath: (fn: string, path: unknown) => `${fn}: path must end in .h5 or .hdf5, received ${describe(path)}.`,
+  kerasSavePath: (fn: string, path: unknown) =>
+    `${fn}: path must end in .keras (Keras 3) or .h5/.hdf5 (Keras 2 HDF5), received ${describe(path)}.`,
+
+  // Compiling from a Keras training config (warnings: the model is loaded uncompiled).
+  kerasCompileSkipped: (file: string, why: string) =>
+    `loadKeras: ${file} is loaded uncompiled: ${why} Compile it yourself with model.compile(...).`,
+  kerasCompileUnknown: (kind: string, name: string) => `TensorFlow.js has no ${kind} ${JSON.stringify(name)}.`,
+  kerasCompileLossOption: (className: string, option: string, value: unknown) =>
+    `its loss ${className} has ${option}=${JSON.stringify(value)}, which deepdeck cannot reproduce in TensorFlow.js.`,
+  kerasCompileOptimizerOption: (className: string, option: string, value: unknown) =>
+    `its optimizer ${className} has ${option}=${JSON.stringify(value)}, which TensorFlow.js's optimizers do not implement.`,
+  kerasCompileMetricDropped: (name: string) =>
+    `loadKeras: the metric ${JSON.stringify(name)} of the file's training config has no TensorFlow.js equivalent; the model is compiled without it.`,
 
   // Summaries, evaluation and predictions.
   summaryModel: (fn: string, model: unknown) =>

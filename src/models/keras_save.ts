@@ -1,13 +1,18 @@
 /**
- * Writing a model in the Keras 2 HDF5 layout (`model.save("x.h5")` in Keras 2, `save_model_hdf5` in
- * R), so Keras, tf.keras and R keras can load it: model_config, keras_version, backend, and
- * model_weights with layer_names and weight_names. Written atomically (src/io/atomic_write.ts).
+ * Writing a model for Keras: Keras 3's `.keras` zip (config.json, metadata.json, model.weights.h5 in
+ * Keras 3's weight layout) or the Keras 2 HDF5 layout (`model.save("x.h5")` in Keras 2,
+ * `save_model_hdf5` in R: model_config, keras_version, backend, and model_weights with layer_names and
+ * weight_names), so Keras 3, tf.keras and R keras load it. Written atomically (src/io/atomic_write.ts).
  */
 import * as tf from "@tensorflow/tfjs";
+import { zipSync } from "fflate";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { writeAtomic } from "../io/atomic_write";
 import { messages } from "../messages";
-import { writeFileSync } from "node:fs";
 import { checkWritten, closeH5, openH5, writingH5, type H5File } from "./hdf5";
+import { writeKeras3Weights } from "./keras3_weights";
 import { saveError } from "./save_errors";
 import { kerasConfigOf } from "./keras_config";
 
@@ -19,25 +24,30 @@ const lossKeras: Record<string, string> = {
   meanAbsoluteError: "mean_absolute_error",
 };
 
+const kerasOptimizers: Record<string, string> = {
+  Adam: "Adam",
+  Adamax: "Adamax",
+  SGD: "SGD",
+  Momentum: "SGD",
+  RMSProp: "RMSprop",
+  Adagrad: "Adagrad",
+  Adadelta: "Adadelta",
+};
+
 /** The Keras training_config of a compiled tfjs model, or null. */
 function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
   if (!model.optimizer) return null;
   const opt = model.optimizer as tf.Optimizer & { getConfig(): Record<string, unknown> };
   const cfg = opt.getConfig();
-  const className = opt.getClassName();
-  const name =
-    className === "AdamOptimizer"
-      ? "Adam"
-      : className === "SGDOptimizer"
-        ? "SGD"
-        : className === "MomentumOptimizer"
-          ? "SGD"
-          : className === "RMSPropOptimizer"
-            ? "RMSprop"
-            : className.replace(/Optimizer$/, "");
-  const config: Record<string, unknown> = { name, learning_rate: cfg["learningRate"] };
-  if (name === "Adam") Object.assign(config, { beta_1: cfg["beta1"], beta_2: cfg["beta2"], epsilon: cfg["epsilon"] });
-  if (className === "MomentumOptimizer") config["momentum"] = cfg["momentum"];
+  // tfjs's class names ("Adam", "Momentum", "RMSProp"; "...Optimizer" in older releases) in Keras's words.
+  const className = opt.getClassName().replace(/Optimizer$/, "");
+  const name = kerasOptimizers[className] ?? className;
+  const config: Record<string, unknown> = { name: name.toLowerCase(), learning_rate: cfg["learningRate"] };
+  if (name === "Adam" || name === "Adamax")
+    Object.assign(config, { beta_1: cfg["beta1"], beta_2: cfg["beta2"], epsilon: cfg["epsilon"] });
+  if (className === "Momentum") config["momentum"] = cfg["momentum"];
+  if (name === "RMSprop")
+    Object.assign(config, { rho: cfg["decay"], momentum: cfg["momentum"], epsilon: cfg["epsilon"] });
   const loss = (model as unknown as { loss: unknown }).loss;
   const metrics = (model as unknown as { metricsNames: string[] }).metricsNames?.filter((m) => m !== "loss") ?? [];
   return {
@@ -50,27 +60,33 @@ function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
 }
 
 /**
- * Save a model as a Keras 2 HDF5 file that Keras and R keras load.
+ * Save a model for Keras, in the format the extension names: `.keras` (Keras 3's own format,
+ * `keras.saving.load_model`) or `.h5`/`.hdf5` (the Keras 2 HDF5 layout, which Keras 3, tf.keras and R
+ * keras load).
  *
+ * @example await dd.saveKeras(model, "mnist_model.keras")   // Python: keras.saving.load_model("mnist_model.keras")
  * @example await dd.saveKeras(model, "mnist_model.h5")   // R: load_model_hdf5("mnist_model.h5")
  */
 export async function saveKeras(model: tf.LayersModel, path: string): Promise<void> {
   const fn = "saveKeras";
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.kerasSaveModel(fn, model));
-  if (typeof path !== "string" || !/\.(h5|hdf5)$/i.test(path)) throw new TypeError(messages.kerasSavePath(fn, path));
+  if (typeof path !== "string" || !/\.(h5|hdf5|keras)$/i.test(path))
+    throw new TypeError(messages.kerasSavePath(fn, path));
   try {
-    await writeAtomic(path, async (tmp) => {
-      // Node creates the file first, so a folder that refuses it gets the system's reason (h5wasm gives none).
-      writeFileSync(tmp, "");
-      const file = await openH5(tmp, "w", fn, path);
-      try {
-        writingH5(fn, path, () => writeModel(file, model));
-        file.flush();
-      } finally {
-        closeH5(file);
-      }
-      checkWritten(fn, path);
-    });
+    if (/\.keras$/i.test(path)) await saveKerasZip(fn, model, path);
+    else
+      await writeAtomic(path, async (tmp) => {
+        // Node creates the file first, so a folder that refuses it gets the system's reason (h5wasm gives none).
+        writeFileSync(tmp, "");
+        const file = await openH5(tmp, "w", fn, path);
+        try {
+          writingH5(fn, path, () => writeModel(file, model));
+          file.flush();
+        } finally {
+          closeH5(file);
+        }
+        checkWritten(fn, path);
+      });
   } catch (e) {
     throw saveError(fn, path, e);
   }
@@ -80,7 +96,7 @@ function writeModel(file: H5File, model: tf.LayersModel): void {
   file.create_attribute("keras_version", "2.15.0");
   file.create_attribute("backend", "tensorflow");
   file.create_attribute("generated_by", `deepdeck (TensorFlow.js ${tf.version_layers})`);
-  file.create_attribute("model_config", JSON.stringify(kerasConfigOf(model)));
+  file.create_attribute("model_config", JSON.stringify(withModules(kerasConfigOf(model))));
   const training = trainingConfig(model);
   if (training) file.create_attribute("training_config", JSON.stringify(training));
   const weights = file.create_group("model_weights");
@@ -92,13 +108,94 @@ function writeModel(file: H5File, model: tf.LayersModel): void {
   weights.create_attribute("keras_version", "2.15.0");
   for (const layer of model.layers) {
     const group = weights.create_group(layer.name);
-    const names = layer.weights.map((w) => `${layer.name}/${w.originalName.split("/").pop()}:0`);
+    // Keras 2 names a weight <layer>/<sublayer...>/<weight>:0: nested models and Bidirectional keep
+    // their sublayers' names, so block/dense_6/kernel and block/dense_7/kernel stay apart.
+    const names = layer.weights.map((w) => {
+      const own = w.originalName.startsWith(`${layer.name}/`) ? w.originalName : `${layer.name}/${w.originalName}`;
+      return `${own}:0`;
+    });
     group.create_attribute("weight_names", names.length > 0 ? names : []);
     layer.weights.forEach((w, i) => {
       const values = w.read().dataSync() as Float32Array;
-      const [sub, leaf] = names[i]!.split("/") as [string, string];
-      const parent = (group.get(sub) as unknown as typeof group | null) ?? group.create_group(sub);
-      parent.create_dataset({ name: leaf, data: new Float32Array(values), shape: w.shape as number[], dtype: "<f" });
+      const parts = names[i]!.split("/");
+      let parent = group;
+      for (const part of parts.slice(0, -1)) {
+        const next = parent.get(part) as unknown as typeof group | null;
+        parent = next ?? parent.create_group(part);
+      }
+      parent.create_dataset({
+        name: parts.at(-1)!,
+        data: new Float32Array(values),
+        shape: w.shape as number[],
+        dtype: "<f",
+      });
     });
+  }
+}
+
+/** Keras 3's compile_config from the Keras 2 training config. */
+function compileConfig(model: tf.LayersModel): Record<string, unknown> | null {
+  const t = trainingConfig(model);
+  if (!t) return null;
+  const { optimizer_config: optimizer, ...rest } = t;
+  return {
+    ...rest,
+    optimizer: { module: "keras.optimizers", registered_name: null, ...(optimizer as object) },
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/**
+ * Keras 3's .keras reader finds classes by module: every {class_name, config} gets the module Keras 3
+ * would have written (layers, models, initializers, regularizers, constraints). `key` is the property
+ * the object sits under.
+ */
+function withModules(v: Json, key = ""): Json {
+  if (Array.isArray(v)) return v.map((x) => withModules(x, key));
+  if (typeof v !== "object" || v === null) return v;
+  const out: { [k: string]: Json } = {};
+  for (const [k, val] of Object.entries(v)) out[k] = withModules(val, k === "layers" || k === "layer" ? "" : k);
+  if (typeof out["class_name"] !== "string" || !("config" in out)) return out;
+  if (out["class_name"] === "Model") out["class_name"] = "Functional";
+  const kind = /_(initializer|regularizer|constraint)$/.exec(key)?.[1];
+  if (out["class_name"] === "Functional")
+    return { module: "keras.src.models.functional", ...out, registered_name: "Functional" };
+  const module = kind ? `keras.${kind}s` : out["class_name"] === "Sequential" ? "keras" : "keras.layers";
+  return { module, ...out, registered_name: null };
+}
+
+async function saveKerasZip(fn: string, model: tf.LayersModel, path: string): Promise<void> {
+  const config = withModules(kerasConfigOf(model)) as Record<string, unknown>;
+  const compile = compileConfig(model);
+  if (compile) config["compile_config"] = compile;
+  const metadata = { keras_version: "3.0.0", generated_by: `deepdeck (TensorFlow.js ${tf.version_layers})` };
+  // h5wasm writes files on disk: the weights go to a private temporary folder, then into the zip.
+  const dir = mkdtempSync(join(tmpdir(), "deepdeck-keras-"));
+  try {
+    const weightsFile = join(dir, "model.weights.h5");
+    const file = await openH5(weightsFile, "w", fn, path);
+    try {
+      writingH5(fn, path, () => writeKeras3Weights(file, model));
+      file.flush();
+    } finally {
+      closeH5(file);
+    }
+    checkWritten(fn, path);
+    const text = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
+    const zip = zipSync(
+      {
+        "metadata.json": text(metadata),
+        "config.json": text(config),
+        "model.weights.h5": readFileSync(weightsFile),
+      },
+      { level: 0 },
+    );
+    await writeAtomic(path, (tmp) => writeFileSync(tmp, zip));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
