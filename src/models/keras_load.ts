@@ -92,11 +92,11 @@ async function loadH5(path: string, options: LoadKerasOptions): Promise<tf.Layer
       what,
       (m) =>
         readingH5(fn, path, () => {
-        const weightsRoot = child(file, "model_weights");
-        const root: H5Group = isGroup(weightsRoot) ? weightsRoot : file;
-        // Keras 3's .weights.h5 stores layers/<path>/vars/<i>; Keras 2 and legacy .h5 use layer_names.
-        if (!isGroup(weightsRoot) && isGroup(child(file, "layers"))) loadKeras3Weights(fn, m, file, path);
-        else loadLegacyWeights(fn, m, root, path);
+          const weightsRoot = child(file, "model_weights");
+          const root: H5Group = isGroup(weightsRoot) ? weightsRoot : file;
+          // Keras 3's .weights.h5 stores layers/<path>/vars/<i>; Keras 2 and legacy .h5 use layer_names.
+          if (!isGroup(weightsRoot) && isGroup(child(file, "layers"))) loadKeras3Weights(fn, m, file, path);
+          else loadLegacyWeights(fn, m, root, path);
         }),
     );
     try {
