@@ -17,8 +17,11 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   if (bytes.length < 10 || magic.some((b, i) => bytes[i] !== b)) throw new Error(messages.npyNoMagic(file));
   const major = bytes[6]!;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const start = major === 1 ? 10 : 12;
+  if (bytes.length < start) throw new Error(messages.npyHeaderTruncated(file, bytes.length, start));
+  const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (start + headerLength > bytes.length)
+    throw new Error(messages.npyHeaderTruncated(file, bytes.length, start + headerLength));
   const header = new TextDecoder("latin1").decode(bytes.subarray(start, start + headerLength));
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1] === "True";

@@ -57,6 +57,8 @@ export const data = {
 
   // .npy and .npz.
   npyNoMagic: (file: string) => `${file} is not a .npy array (no \\x93NUMPY magic).`,
+  npyHeaderTruncated: (file: string, length: number, needed: number) =>
+    `${file} is truncated inside its .npy header (${length} bytes, the header needs ${needed}); save or download it again.`,
   npyBadHeader: (file: string, header: string) => `${file} has an unreadable .npy header: ${header.trim()}`,
   npyFortranOrder: (file: string) =>
     `${file} is stored in Fortran order, which deepdeck does not read; save it with numpy.ascontiguousarray.`,

@@ -60,6 +60,11 @@ test(".npy: damaged arrays of each dtype give the array or an error naming the f
     assert.deepEqual(parseNpy(good, "a.npy").shape, [2, 3], "the undamaged file reads");
     property(good, "a.npy", (b) => parseNpy(b, "a.npy"), 200);
   }
+  // Found by this property (seed -1856783598): a version-2 header cut before its length field.
+  assert.throws(
+    () => parseNpy(Uint8Array.from([147, 78, 85, 77, 80, 89, 2, 85, 89, 111]), "a.npy"),
+    /^Error: a.npy is truncated inside its .npy header \(10 bytes, the header needs 12\); save or download it again\.$/,
+  );
 });
 
 test(".npz: damaged zips give the arrays or an error naming the file", () => {
