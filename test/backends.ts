@@ -61,6 +61,9 @@ function main(files: string[]): number {
     // With one backend chosen by the user, every file runs on it (as before this runner).
     const selected = chosen ? files.filter((f) => onlyOn[basename(f)] !== "node") : filesFor(backend, files);
     console.log(`\n# Tests on the ${backend} backend (${selected.length} files)`);
+    // Node's runner given no files searches the whole folder (.venv/ included): a run with none is skipped,
+    // its files having run on their own backend.
+    if (selected.length === 0 && files.length > 0) continue;
     const r = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...selected], {
       stdio: "inherit",
       env: { ...process.env, DEEPDECK_BACKEND: backend },
