@@ -173,7 +173,7 @@ describe("the deck's pictures, offline in a browser", { skip }, () => {
   });
 
   for (const ratio of ["16:9", "4:3"]) {
-    test(`no picture slide overflows its frame at ${ratio}`, async () => {
+    test(`no slide overflows its frame or scrolls its code at ${ratio}`, async () => {
       await page.goto(`${pathToFileURL(join(dist, "index.html")).href}?ratio=${ratio}`);
       await page.waitForSelector(".remark-slide-container.remark-visible");
       await page.evaluate(() => document.fonts.ready);
@@ -207,10 +207,9 @@ describe("the deck's pictures, offline in a browser", { skip }, () => {
             .locator(".remark-slide-container.remark-visible .remark-slide-scaler")
             .screenshot({ path: join(screens, `${name}-4x3.png`) });
       }
-      // The code slides are another part of the issue; say which overflow without failing on them.
-      if (others.length) console.log(`# other slides overflowing at ${ratio}: ${others.join(", ")}`);
-      if (scrolled.size) console.log(`# code wider than its block at ${ratio} (scrolls): ${[...scrolled].join(", ")}`);
       assert.deepEqual(over, [], `picture slides overflowing at ${ratio}`);
+      assert.deepEqual(others, [], `other slides overflowing at ${ratio}`);
+      assert.deepEqual([...scrolled], [], `slides whose code scrolls sideways at ${ratio}`);
     });
   }
 });
