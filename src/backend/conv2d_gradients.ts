@@ -17,6 +17,14 @@ function pair(v: number | readonly number[]): Pair {
   return typeof v === "number" ? [v, v] : [v[0]!, v[1] ?? v[0]!];
 }
 
+/** A live 4-D tensor, or deepdeck's sentence (backend sits below format's tensor checks). */
+function assertRank4(fn: string, arg: string, x: unknown): asserts x is tf.Tensor4D {
+  if (!(x instanceof tf.Tensor)) throw new TypeError(messages.notATensor(fn, arg, x));
+  const t = x as tf.Tensor;
+  if (t.isDisposed) throw new Error(messages.disposedTensor(fn, arg));
+  if (t.rank !== 4) throw new RangeError(messages.badConvTensor(fn, arg, t.shape));
+}
+
 /**
  * The gradient of `conv2d(x, filter)` with respect to `filter`, for NHWC inputs, as one forward
  * convolution (the fast kernel on wasm): the batch axis becomes the channels that are summed over,
@@ -31,6 +39,22 @@ export function conv2dFilterGrad(
   dilations: number | Pair = 1,
   dimRoundingMode?: "floor" | "round" | "ceil",
 ): tf.Tensor4D {
+  const fn = "conv2dFilterGrad";
+  assertRank4(fn, "x", x);
+  assertRank4(fn, "dy", dy);
+  if (
+    !Array.isArray(filterShape) ||
+    filterShape.length !== 4 ||
+    !filterShape.every((d) => Number.isInteger(d) && d > 0)
+  )
+    throw new TypeError(
+      messages.badConvArgument(
+        fn,
+        "filterShape",
+        JSON.stringify(filterShape),
+        "[height, width, in, out] of positive whole numbers",
+      ),
+    );
   return tf.tidy(() => {
     const [kh, kw, ci] = filterShape;
     const [sh, sw] = pair(strides);
@@ -118,7 +142,13 @@ function filterGradFromPatches(
 
 /** A dilated filter written out with zeros between its taps, so a dilated conv becomes a plain one. */
 export function dilateFilter(filter: tf.Tensor4D, dilations: number | Pair): tf.Tensor4D {
+  const fn = "dilateFilter";
+  assertRank4(fn, "filter", filter);
   const [dh, dw] = pair(dilations);
+  if (![dh, dw].every((d) => Number.isInteger(d) && d >= 1))
+    throw new RangeError(
+      messages.badConvArgument(fn, "dilations", JSON.stringify(dilations), "a whole number >= 1 or a pair of them"),
+    );
   if (dh === 1 && dw === 1) return filter;
   return tf.tidy(() => {
     const [kh, kw, ci, co] = filter.shape;

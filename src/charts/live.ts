@@ -40,7 +40,11 @@ export function progressLine(p: {
   done: boolean;
   width?: number;
 }): string {
-  const width = p.width ?? 20;
+  const fn = "progressLine";
+  integer(fn, "steps", p.steps, 0);
+  // step may pass steps (a count tfjs could not know beforehand): the bar is then full.
+  integer(fn, "step", p.step, 0);
+  const width = integer(fn, "width", p.width ?? 20, 1, 1000);
   const filled = p.steps > 0 ? Math.round((width * Math.min(p.step, p.steps)) / p.steps) : width;
   const bar = "━".repeat(filled) + "─".repeat(width - filled);
   const perStep = p.step > 0 ? p.elapsedMs / p.step : 0;

@@ -270,6 +270,9 @@ export async function lossSurfaceSpec(
 
 /** Where each path ends and the loss there, one line per optimizer. */
 export function lossSurfaceSummary(f: SurfaceFunction, paths: SurfacePath[]): string {
+  const fn = "lossSurfaceSummary";
+  if (typeof f !== "function") throw new TypeError(messages.lossNotFunction(fn, f));
+  checkPaths(fn, paths);
   return paths
     .map((p) => {
       const [x, y] = p.points[p.points.length - 1]!;
@@ -306,11 +309,17 @@ export function optimizerPath(
   steps: number,
 ): [number, number][] {
   const fn = "optimizerPath";
-  if (typeof f !== "function") throw new TypeError(messages.lossNotFunction(fn, f));
   if (!(optimizer instanceof tf.Optimizer)) throw new TypeError(messages.notAnOptimizer(fn, optimizer));
-  if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite))
-    throw new TypeError(messages.badStart(fn, start));
-  integer(fn, "steps", steps, 0, 100000);
+  try {
+    if (typeof f !== "function") throw new TypeError(messages.lossNotFunction(fn, f));
+    if (!Array.isArray(start) || start.length !== 2 || !start.every(Number.isFinite))
+      throw new TypeError(messages.badStart(fn, start));
+    integer(fn, "steps", steps, 0, 100000);
+  } catch (e) {
+    // The optimizer is the path's (it is disposed at the end), so a refused call disposes it too.
+    optimizer.dispose();
+    throw e;
+  }
   const initial = tf.tensor1d([start[0], start[1]]);
   const p = tf.variable(initial);
   initial.dispose();

@@ -7,6 +7,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display/bundle";
 import { display } from "../display/display";
 import { svgToPng } from "../image/png";
+import { messages } from "../messages";
 import type { ChartOptions } from "./spec";
 
 /** The MIME type JupyterLab renders Vega-Lite 5 specs from. */
@@ -26,10 +27,21 @@ function load(): Promise<{ vega: VegaModule; vl: VegaLiteModule }> {
 }
 
 /** Render a Vega-Lite spec to SVG with vega, in this process (no browser). */
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export function renderSvg(spec: TopLevelSpec): Promise<string> {
+  return svgOf("renderSvg", spec);
+}
+
+/** {@link renderSvg}, its errors naming `fn`, the function the user called. */
+async function svgOf(fn: string, spec: TopLevelSpec): Promise<string> {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec))
+    throw new TypeError(messages.notASpec(fn, spec));
   const { vega, vl } = await load();
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: "none" });
+  let view: InstanceType<typeof vega.View>;
+  try {
+    view = new vega.View(vega.parse(vl.compile(spec).spec), { renderer: "none" });
+  } catch (e) {
+    throw new Error(messages.badSpec(fn, (e as Error).message), { cause: e });
+  }
   try {
     return await view.toSVG();
   } finally {
@@ -61,12 +73,16 @@ export class Chart implements Displayable {
 addJupyterDisplay(Chart.prototype);
 
 /** Build the chart of a spec: SVG always, PNG unless `png: false`. */
-export async function chart(spec: TopLevelSpec, text: string, options: ChartOptions = {}): Promise<Chart> {
-  const svg = await renderSvg(spec);
+export function chart(spec: TopLevelSpec, text: string, options: ChartOptions = {}): Promise<Chart> {
+  return chartOf("chart", spec, text, options);
+}
+
+async function chartOf(fn: string, spec: TopLevelSpec, text: string, options: ChartOptions): Promise<Chart> {
+  const svg = await svgOf(fn, spec);
   return new Chart(spec, svg, text, options.png === false ? undefined : svgToPng(svg));
 }
 
 /** Build and display the chart of a spec. Resolves to nothing, so `await` on it prints nothing more. */
 export async function showChart(spec: TopLevelSpec, text: string, options: ChartOptions = {}): Promise<void> {
-  display(await chart(spec, text, options));
+  display(await chartOf("showChart", spec, text, options));
 }

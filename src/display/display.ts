@@ -21,6 +21,8 @@ let sink: DisplaySink = defaultSink;
 
 /** Send display messages somewhere else (tests, other front-ends); returns the previous sink. Pass nothing to restore the default. */
 export function setDisplaySink(next?: DisplaySink): DisplaySink {
+  if (next !== undefined && typeof next !== "function")
+    throw new TypeError(messages.sinkNotFunction("setDisplaySink", next));
   const previous = sink;
   sink = next ?? defaultSink;
   return previous;

@@ -6,6 +6,10 @@ export const backend = {
     `The backend ${JSON.stringify(name)} asked for by DEEPDECK_BACKEND is not available: ${why}`,
   badWasmThreads: (value: string, max: number) =>
     `DEEPDECK_WASM_THREADS=${value} is not a thread count; use a whole number from 1 (the single-threaded build, the default) to ${max}.`,
+  badConvTensor: (fn: string, arg: string, shape: readonly number[]) =>
+    `${fn}: ${arg} must be a 4-D tensor [batch, height, width, channels] (a filter: [height, width, in, out]), received shape [${shape.join(", ")}].`,
+  badConvArgument: (fn: string, arg: string, value: string, expected: string) =>
+    `${fn}: ${arg} must be ${expected}, received ${value}.`,
   noBackend: () => "No TensorFlow.js backend could start, not even cpu.",
   gatherIndexOutOfRange: (index: number, dim: number) => `GatherV2: the index value ${index} is not in [0, ${dim - 1}]`,
   /** A deepdeck kernel called on a backend it was not registered for, with no stock kernel to fall back to. */

@@ -52,5 +52,8 @@ export const charts = {
     `${fn}: option levels must be a whole number >= 1 or an array of numbers, received ${describe(levels)}.`,
   notAnOptimizer: (fn: string, optimizer: unknown) =>
     `${fn}: optimizer must be a tf.train optimizer (tf.train.sgd(0.1), ...), received ${describe(optimizer)}.`,
+  notASpec: (fn: string, spec: unknown) =>
+    `${fn}: spec must be a Vega-Lite specification (an object with a mark, layer, facet or concat), received ${describe(spec)}.`,
+  badSpec: (fn: string, why: string) => `${fn}: Vega-Lite could not render the specification: ${why}`,
   badStart: (fn: string, start: unknown) => `${fn}: start must be [x, y], received ${describe(start)}.`,
 } as const;

@@ -2,6 +2,8 @@ import { describe } from "./describe";
 
 /** Messages of the display wing: MIME bundles and what can be displayed. */
 export const display = {
+  sinkNotFunction: (fn: string, sink: unknown) =>
+    `${fn}: the sink must be a function (message, update) => void, or undefined to restore the default, received ${describe(sink)}.`,
   notABundle: (fn: string, value: unknown) =>
     `${fn}: expected a MIME bundle (an object keyed by MIME type), received ${describe(value)}.`,
   notAMimeType: (fn: string, type: string) =>

@@ -107,6 +107,8 @@ export const models = {
     `${fn}: model must be a tf.LayersModel (tf.sequential() or tf.model()), received ${describe(model)}.`,
   summaryLineLength: (fn: string, value: unknown) =>
     `${fn}: option lineLength must be a whole number of characters, at least 20, received ${describe(value)}.`,
+  modelRefusedData: (fn: string, why: string) =>
+    `${fn}: the model cannot take this data: ${why.replace(/\.?$/, ".")} Check x's shape against model.inputs and y's against model.outputs.`,
   notCompiled: (fn: string) =>
     `${fn}: the model is not compiled; call model.compile({ optimizer, loss, metrics }) first.`,
   oneOutputOnly: (fn: string, outputs: number) =>

@@ -6,6 +6,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
+import { assertLiveTensor } from "../format/tensor_read";
 import { messages } from "../messages";
 
 /** What {@link evaluate} resolves to: the loss and each metric by Keras 3's name, at full precision. */
@@ -47,6 +48,16 @@ function assertModel(fn: string, model: unknown): asserts model is tf.LayersMode
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.summaryModel(fn, model));
 }
 
+/** Run tfjs's `run` (in a tidy, which keeps its result), its complaints about the data's shapes in deepdeck's sentence (tfjs's kept as the cause). */
+function refused<T extends tf.TensorContainer>(fn: string, run: () => T): T {
+  try {
+    // tidy: tfjs leaves the tensors it made before a failure behind.
+    return tf.tidy(run);
+  } catch (e) {
+    throw new Error(messages.modelRefusedData(fn, (e as Error).message), { cause: e });
+  }
+}
+
 /** Options of {@link evaluate}, as tfjs's `model.evaluate` takes them. */
 export interface EvaluateOptions {
   /** Samples per batch. Default: 32, tfjs's. */
@@ -69,7 +80,11 @@ export async function evaluate(
   const fn = "evaluate";
   assertModel(fn, model);
   if ((model.metricsNames as string[] | undefined) === undefined) throw new Error(messages.notCompiled(fn));
-  const result = model.evaluate(x, y, options.batchSize === undefined ? {} : { batchSize: options.batchSize });
+  for (const t of [x].flat()) assertLiveTensor(fn, "x", t);
+  for (const t of [y].flat()) assertLiveTensor(fn, "y", t);
+  const result = refused(fn, () =>
+    model.evaluate(x, y, options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+  );
   const scalars = Array.isArray(result) ? result : [result];
   try {
     const values = await Promise.all(scalars.map((s) => s.data()));
@@ -102,7 +117,11 @@ export function predictClasses(model: tf.LayersModel, x: tf.Tensor, options: Eva
 function predictTensor(fn: string, model: tf.LayersModel, x: tf.Tensor, options: EvaluateOptions): tf.Tensor {
   assertModel(fn, model);
   if (model.outputs.length !== 1) throw new RangeError(messages.oneOutputOnly(fn, model.outputs.length));
-  return model.predict(x, options.batchSize === undefined ? {} : { batchSize: options.batchSize }) as tf.Tensor;
+  assertLiveTensor(fn, "x", x);
+  return refused(
+    fn,
+    () => model.predict(x, options.batchSize === undefined ? {} : { batchSize: options.batchSize }) as tf.Tensor,
+  );
 }
 
 /**
