@@ -113,8 +113,6 @@ export function buildDeck(options: BuildOptions = {}): BuiltDeck {
   let outputs: KnitResult = { chunks: new Map(), inline: new Map(), executed: false };
   if (evaluated) {
     const env = { ...process.env };
-    const shared = resolve(root, "..", "shared", "datasets");
-    if (!env["DEEPDECK_DATA_DIR"] && existsSync(join(shared, "mnist"))) env["DEEPDECK_DATA_DIR"] = shared;
     if (options.execute) {
       // The knit runs on this checkout's kernel, registered in a private Jupyter data folder.
       const dataDir = mkdtempSync(join(tmpdir(), "deepdeck-knit-"));

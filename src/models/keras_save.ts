@@ -78,14 +78,7 @@ export async function saveKeras(model: tf.LayersModel, path: string): Promise<vo
       await writeAtomic(path, async (tmp) => {
         // Node creates the file first, so a folder that refuses it gets the system's reason (h5wasm gives none).
         writeFileSync(tmp, "");
-        const file = await openH5(tmp, "w", fn, path);
-        try {
-          writingH5(fn, path, () => writeModel(file, model));
-          file.flush();
-        } finally {
-          closeH5(file);
-        }
-        checkWritten(fn, path);
+        await writeH5(fn, path, tmp, (file) => writeModel(file, model));
       });
   } catch (e) {
     throw saveError(fn, path, e);
@@ -168,6 +161,18 @@ function withModules(v: Json, key = ""): Json {
   return { module, ...out, registered_name: null };
 }
 
+/** Write the HDF5 file `file` for the save to `target`: HDF5's failures, thrown or only printed, fail it. */
+async function writeH5(fn: string, target: string, file: string, write: (h5: H5File) => void): Promise<void> {
+  const h5 = await openH5(file, "w", fn, target);
+  try {
+    writingH5(fn, target, () => write(h5));
+    h5.flush();
+  } finally {
+    closeH5(h5);
+  }
+  checkWritten(fn, target);
+}
+
 async function saveKerasZip(fn: string, model: tf.LayersModel, path: string): Promise<void> {
   const config = withModules(kerasConfigOf(model)) as Record<string, unknown>;
   const compile = compileConfig(model);
@@ -177,14 +182,7 @@ async function saveKerasZip(fn: string, model: tf.LayersModel, path: string): Pr
   const dir = mkdtempSync(join(tmpdir(), "deepdeck-keras-"));
   try {
     const weightsFile = join(dir, "model.weights.h5");
-    const file = await openH5(weightsFile, "w", fn, path);
-    try {
-      writingH5(fn, path, () => writeKeras3Weights(file, model));
-      file.flush();
-    } finally {
-      closeH5(file);
-    }
-    checkWritten(fn, path);
+    await writeH5(fn, path, weightsFile, (file) => writeKeras3Weights(file, model));
     const text = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
     const zip = zipSync(
       {

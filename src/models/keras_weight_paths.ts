@@ -9,6 +9,7 @@
  * matched by name.
  */
 import type * as tf from "@tensorflow/tfjs";
+import { kerasSnakeCase } from "./keras_names";
 
 /** A tfjs weight variable (tfjs-layers does not export the class). */
 export type Variable = tf.layers.Layer["weights"][number];
@@ -44,15 +45,6 @@ const kerasVarOrder: Record<string, readonly string[]> = {
 /** tfjs class names that Keras spells otherwise. */
 const kerasClassOf: Record<string, string> = { Model: "Functional", LayersModel: "Functional" };
 
-/** Keras's `naming.to_snake_case`: Conv2DTranspose -> conv2d_transpose, SimpleRNN -> simple_rnn. */
-export function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, "")
-    .replace(/(.)([A-Z][a-z]+)/g, "$1_$2")
-    .replace(/([a-z])([A-Z])/g, "$1_$2")
-    .toLowerCase();
-}
-
 export const leafName = (v: Variable): string => v.originalName.split("/").pop()!.replace(/:\d+$/, "");
 
 /** A layer's variables in Keras's order for its class (tfjs's own order for classes not in the table). */
@@ -82,7 +74,7 @@ export function kerasVarsGroups(model: tf.LayersModel): VarsGroup[] {
 function walkContainer(layers: readonly tf.layers.Layer[], path: string, out: VarsGroup[]): void {
   const used = new Map<string, number>();
   for (const layer of layers) {
-    const base = toSnakeCase(kerasClassOf[layer.getClassName()] ?? layer.getClassName());
+    const base = kerasSnakeCase(kerasClassOf[layer.getClassName()] ?? layer.getClassName());
     const n = used.get(base);
     used.set(base, n === undefined ? 0 : n + 1);
     walkLayer(layer, `${path}/${n === undefined ? base : `${base}_${n + 1}`}`, out);

@@ -10,11 +10,11 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
 import { parseDeck, type ParsedDeck } from "../../src/deck/parse.mjs";
 import { launchChromium } from "../../src/deck/pdf.mjs";
+import { openDeckPage } from "../support/deck_page.mjs";
 import { packageRoot as root } from "../../src/project/link.js";
 
 const skip = process.env["DEEPDECK_SKIP_BROWSER"] === "1" ? "DEEPDECK_SKIP_BROWSER=1" : false;
@@ -35,8 +35,8 @@ describe("any deck: deepdeck slides DECK.md", { skip }, () => {
   let browser: Browser;
   let page: Page;
   let stderr = "";
-  const errors: string[] = [];
-  const remote: string[] = [];
+  let errors: string[] = [];
+  let remote: string[] = [];
 
   before(async () => {
     assert.ok(existsSync(cli), `${cli} is missing: run npm run build`);
@@ -45,19 +45,7 @@ describe("any deck: deepdeck slides DECK.md", { skip }, () => {
     assert.equal(run.status, 0, `deepdeck slides failed:\n${run.stdout}\n${run.stderr}`);
     deck = parseDeck(readFileSync(deckPath, "utf8"), deckPath);
     browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue().catch(() => {});
-      remote.push(url);
-      return route.abort().catch(() => {});
-    });
-    page = await context.newPage();
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("requestfailed", (r) => errors.push(`failed request ${r.url()}`));
-    await page.goto(pathToFileURL(join(out, "index.html")).href);
-    await page.waitForSelector(".remark-slide-container.remark-visible");
+    ({ page, remote, errors } = await openDeckPage(browser, out, { viewport: { width: 1024, height: 768 } }));
   });
   after(async () => {
     await browser?.close();

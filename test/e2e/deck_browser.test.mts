@@ -15,6 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { buildDeck } from "../../src/deck/build.mjs";
 import type { ParsedDeck } from "../../src/deck/parse.mjs";
 import { launchChromium, printDeck } from "../../src/deck/pdf.mjs";
+import { openDeckPage } from "../support/deck_page.mjs";
 
 const skip = process.env["DEEPDECK_SKIP_BROWSER"] === "1" ? "DEEPDECK_SKIP_BROWSER=1" : false;
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-browser-"));
@@ -33,29 +34,16 @@ describe("the deck in a browser", { skip }, () => {
   let deck: ParsedDeck;
   let browser: Browser;
   let page: Page;
-  const errors: string[] = [];
-  const remote: string[] = [];
+  let errors: string[] = [];
+  let remote: string[] = [];
 
   before(async () => {
     deck = buildDeck({ out: dist });
     browser = await launchChromium();
-    // Offline as the browser sees it too (navigator.onLine), so the photos stay captions and fetch nothing.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, offline: true });
-    // Route callbacks settle after navigation moves on; a late rejection must not end the test file.
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue().catch(() => {});
-      remote.push(url);
-      return route.abort().catch(() => {});
-    });
-    page = await context.newPage();
-    page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-    page.on("pageerror", (e) => errors.push(String(e)));
-    page.on("requestfailed", (r) => errors.push(`failed request ${r.url()}`));
-    await page.goto(pathToFileURL(join(dist, "index.html")).href);
-    await page.waitForSelector(".remark-slide-container.remark-visible");
-    await page.waitForLoadState("load");
-    await page.evaluate(() => document.fonts.ready);
+    ({ page, remote, errors } = await openDeckPage(browser, dist, {
+      viewport: { width: 1280, height: 720 },
+      offline: true,
+    }));
   });
   after(async () => {
     await browser?.close();

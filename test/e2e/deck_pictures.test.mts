@@ -12,10 +12,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { buildDeck } from "../../src/deck/build.mjs";
 import type { ParsedDeck } from "../../src/deck/parse.mjs";
 import { launchChromium } from "../../src/deck/pdf.mjs";
+import { openDeckPage } from "../support/deck_page.mjs";
 
 const skip = process.env["DEEPDECK_SKIP_BROWSER"] === "1" ? "DEEPDECK_SKIP_BROWSER=1" : false;
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-pictures-"));
@@ -71,27 +72,13 @@ declare const slideshow: Slideshow;
 describe("the deck's pictures, offline in a browser", { skip }, () => {
   let deck: ParsedDeck;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
-  const remote: string[] = [];
+  let remote: string[] = [];
 
   before(async () => {
     deck = buildDeck({ out: dist });
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 720 }, offline: true });
-    await context.route("**/*", (route) => {
-      const url = route.request().url();
-      if (url.startsWith("file:") || url.startsWith("data:")) return route.continue().catch(() => {});
-      remote.push(url);
-      return route.abort().catch(() => {});
-    });
-    // tsx names inner functions with esbuild's __name helper, which the page does not have.
-    await context.addInitScript("globalThis.__name = (f) => f;");
-    page = await context.newPage();
-    await page.goto(pathToFileURL(join(dist, "index.html")).href);
-    await page.waitForSelector(".remark-slide-container.remark-visible");
-    await page.waitForLoadState("load");
-    await page.evaluate(() => document.fonts.ready);
+    ({ page, remote } = await openDeckPage(browser, dist, { viewport: { width: 1280, height: 720 }, offline: true }));
   });
   after(async () => {
     await browser?.close();

@@ -7,19 +7,15 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { setWarningHandler } from "../../src/io/warnings";
+import { kerasPython } from "../support/keras_python";
 import { dd, tf } from "../support/tf";
 
-const root = join(__dirname, "..", "..");
-const venv = process.env["DEEPDECK_VENV"] || join(root, ".venv");
-const python = join(venv, "bin", "python");
 const script = join(__dirname, "fixtures", "keras_zoo.py");
-const install =
-  "these tests write their fixtures with Keras: run .ci/run, or python3 -m venv .venv && .venv/bin/pip install tensorflow-cpu keras h5py (or set DEEPDECK_VENV)";
 const tolerance = 1e-4;
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-zoo-"));
@@ -32,10 +28,14 @@ interface Entry {
   training?: { y: unknown; loss: number };
 }
 
+/** Keras's interpreter, checked once (kerasPython fails saying what to install). */
+let python = "";
+
 function runZoo(mode: "write" | "read"): void {
-  if (!existsSync(python)) throw new Error(`${python} does not exist; ${install}`);
+  python ||= kerasPython();
   const run = spawnSync(python, [script, mode, zooDir], { encoding: "utf8" });
-  if (/ModuleNotFoundError/.test(run.stderr)) throw new Error(`${run.stderr.trim().split("\n").pop()}; ${install}`);
+  if (/ModuleNotFoundError/.test(run.stderr))
+    throw new Error(`${run.stderr.trim().split("\n").pop()}: install it into ${python}'s venv (.ci/run does)`);
   assert.equal(run.status, 0, run.stderr);
 }
 

@@ -7,7 +7,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 
 const install =
-  "python3 -m venv .venv && .venv/bin/pip install tensorflow-cpu keras (or set DEEPDECK_VENV to a venv that has Keras 3)";
+  "python3 -m venv .venv && .venv/bin/pip install tensorflow-cpu keras h5py (or set DEEPDECK_VENV to a venv that has Keras 3)";
 
 /** The interpreter's path, once checked to import Keras 3. */
 export function kerasPython(): string {
