@@ -11,6 +11,7 @@ import { setProgressLine } from "./data/progress";
 import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
 import { withFitCache, type Fit } from "./models/fit_cache";
+import { useKerasCrossentropy } from "./models/keras_crossentropy";
 import { withParallelFit } from "./models/parallel_fit";
 import { inspectModel } from "./models/summary";
 import { withQuickMode } from "./quick";
@@ -41,6 +42,12 @@ export function installPatches(): void {
   // Sequential.fit delegates to LayersModel.fit, so wrapping the latter covers both. The cache wraps
   // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key;
   // data parallelism on wasm goes innermost, so the cache stores and restores its runs like any other.
-  const proto = tf.LayersModel.prototype as unknown as { fit: Fit };
+  const proto = tf.LayersModel.prototype as unknown as { fit: Fit; compile: tf.LayersModel["compile"] };
   proto.fit = withQuickMode(withFitCache(withParallelFit(proto.fit)));
+  // Cross-entropy on a softmax output trains as in Keras (src/models/keras_crossentropy.ts says why).
+  const compile = proto.compile;
+  proto.compile = function (this: tf.LayersModel, args: tf.ModelCompileArgs): void {
+    compile.call(this, args);
+    useKerasCrossentropy(this);
+  };
 }

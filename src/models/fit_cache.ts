@@ -77,7 +77,7 @@ async function fitKey(
   args: FitArgs,
 ): Promise<string> {
   const h = createHash("sha256");
-  h.update(`deepdeck-fit-1|${tf.version_core}|${tf.getBackend()}|`);
+  h.update(`deepdeck-fit-2|${tf.version_core}|${tf.getBackend()}|`);
   // Layer names change with every model built in a session (dense_Dense1, dense_Dense4, ...): they are not part of the key.
   h.update(
     JSON.stringify(model.layers.map((l) => ({ cls: l.getClassName(), config: { ...l.getConfig(), name: undefined } }))),

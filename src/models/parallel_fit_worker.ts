@@ -10,6 +10,7 @@ import { installGradients } from "../backend/kernel_registry";
 import { deepdeckGradients } from "../backend/kernels";
 import { ready } from "../backend/ready";
 import { setSeed } from "../seed";
+import { useKerasCrossentropy } from "./keras_crossentropy";
 import type { ModelMessage, StepMessage, StepResult } from "./parallel_fit_protocol";
 
 type TrainFunction = (data: (tf.Tensor | null)[]) => tf.Scalar[];
@@ -28,6 +29,8 @@ interface Trainable {
 async function replica(m: ModelMessage): Promise<{ train: TrainFunction; vars: Weight[] }> {
   const model = await tf.models.modelFromJSON({ modelTopology: m.topology as tf.io.ModelJSON["modelTopology"] });
   model.compile({ optimizer: "sgd", loss: m.loss, metrics: m.metrics });
+  // The worker's tfjs is its own copy, without src/install.ts's compile: the replica needs main's loss.
+  useKerasCrossentropy(model);
   const grads = new Float32Array(m.grads);
   const t = model as unknown as Trainable;
   const vars = t.collectedTrainableWeights;
