@@ -15,6 +15,7 @@ import { checkWritten, closeH5, openH5, writingH5, type H5File } from "./hdf5";
 import { writeKeras3Weights } from "./keras3_weights";
 import { saveError } from "./save_errors";
 import { kerasConfigOf } from "./keras_config";
+import { kerasLossOf } from "./training_config";
 
 const lossKeras: Record<string, string> = {
   categoricalCrossentropy: "categorical_crossentropy",
@@ -34,6 +35,14 @@ const kerasOptimizers: Record<string, string> = {
   Adadelta: "Adadelta",
 };
 
+/** The loss in Keras's words: names snake-cased, a loss object read from a Keras file as it was; else null. */
+function kerasLoss(model: tf.LayersModel, loss: unknown): unknown {
+  const name = (l: unknown) => (typeof l === "string" ? (lossKeras[l] ?? l) : null);
+  if (typeof loss === "string") return name(loss);
+  if (Array.isArray(loss) && loss.every((l) => typeof l === "string")) return loss.map(name);
+  return kerasLossOf(model) ?? null;
+}
+
 /** The Keras training_config of a compiled tfjs model, or null. */
 function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
   if (!model.optimizer) return null;
@@ -51,7 +60,7 @@ function trainingConfig(model: tf.LayersModel): Record<string, unknown> | null {
   const loss = (model as unknown as { loss: unknown }).loss;
   const metrics = (model as unknown as { metricsNames: string[] }).metricsNames?.filter((m) => m !== "loss") ?? [];
   return {
-    loss: typeof loss === "string" ? (lossKeras[loss] ?? loss) : null,
+    loss: kerasLoss(model, loss),
     metrics: metrics.map((m) => (m === "acc" ? "accuracy" : m)),
     weighted_metrics: null,
     loss_weights: null,

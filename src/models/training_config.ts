@@ -222,6 +222,19 @@ function sparseTargets(model: tf.LayersModel, lossRaw: unknown): void {
   });
 }
 
+/** The Keras loss each model compiled here was given, with the loss tfjs holds for it (a function, often). */
+const kerasLosses = new WeakMap<tf.LayersModel, { compiled: unknown; keras: unknown }>();
+
+/**
+ * The Keras loss config `model` was compiled from (a serialized loss object such as
+ * `{"class_name": "CategoricalCrossentropy", "config": {"from_logits": true}}`), so that saving it again
+ * writes what the file had; undefined when the model was compiled otherwise since.
+ */
+export function kerasLossOf(model: tf.LayersModel): unknown {
+  const entry = kerasLosses.get(model);
+  return entry && entry.compiled === (model as unknown as { loss: unknown }).loss ? entry.keras : undefined;
+}
+
 /**
  * Compile `model` from a Keras training config. Returns whether it did; when it cannot, the model is
  * left uncompiled and a warning names `source`, what could not be compiled and why.
@@ -242,6 +255,7 @@ export function compileFromTrainingConfig(model: tf.LayersModel, config: Dict, s
     // The model owns the optimizer it was compiled with here, so model.dispose() frees it (as tfjs does
     // for optimizers given by name).
     (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+    kerasLosses.set(model, { compiled: (model as unknown as { loss: unknown }).loss, keras: lossRaw });
     sparseTargets(model, lossRaw);
     return true;
   } catch (e) {

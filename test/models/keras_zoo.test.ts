@@ -217,6 +217,43 @@ describe("training configs compile as Keras compiled them", () => {
   });
 });
 
+describe("a loss object read from a Keras file is saved again as it was", () => {
+  for (const ext of [".keras", ".h5"])
+    test(`dense.keras → ${ext}: Keras compiles the copy with CategoricalCrossentropy(from_logits, label_smoothing=0.1)`, async () => {
+      const model = await dd.loadKeras(join(zooDir, "dense.keras"));
+      const copy = join(scratch, `dense_loss_copy${ext}`);
+      await dd.saveKeras(model, copy);
+      model.dispose();
+      const read = spawnSync(
+        python,
+        [
+          "-c",
+          "import json, os, sys\nos.environ['TF_CPP_MIN_LOG_LEVEL'] = '3'\nimport keras\nm = keras.saving.load_model(sys.argv[1])\nprint(json.dumps({'cls': type(m.loss).__name__, 'config': m.loss.get_config()}))",
+          copy,
+        ],
+        { encoding: "utf8" },
+      );
+      assert.equal(read.status, 0, read.stderr);
+      const keras = JSON.parse(read.stdout.trim().split("\n").at(-1)!) as {
+        cls: string;
+        config: Record<string, unknown>;
+      };
+      assert.equal(keras.cls, "CategoricalCrossentropy");
+      assert.equal(keras.config["from_logits"], true);
+      assert.ok(Math.abs(Number(keras.config["label_smoothing"]) - 0.1) < 1e-6, JSON.stringify(keras.config));
+      // And deepdeck compiles the copy to the same loss on Keras's targets.
+      const back = await dd.loadKeras(copy);
+      const e = zoo["dense"]!;
+      const [x] = inputsOf(e);
+      const y = tf.tensor(e.training!.y as number[]);
+      const result = back.evaluate(x!, y, { batchSize: 64, verbose: 0 });
+      const loss = (Array.isArray(result) ? result[0]! : result).dataSync()[0]!;
+      assert.ok(Math.abs(loss - e.training!.loss) < tolerance, `loss ${loss}, Keras's ${e.training!.loss}`);
+      tf.dispose([x!, y, result]);
+      back.dispose();
+    });
+});
+
 describe("layers TensorFlow.js lacks", () => {
   test("one sentence naming the layer, its class and the file", async () => {
     const before = tf.memory().numTensors;
