@@ -18,12 +18,48 @@ import { withQuickMode } from "./quick";
 
 let installed = false;
 
+/** Layers whose kernels Keras initializes with glorot_uniform where tfjs uses a truncated glorotNormal. */
+const kerasUniformKernels = [
+  "Dense",
+  "Conv1D",
+  "Conv2D",
+  "Conv3D",
+  "Conv2DTranspose",
+  "Conv3DTranspose",
+  "SeparableConv2D",
+  "DepthwiseConv2D",
+  "SimpleRNNCell",
+  "GRUCell",
+  "LSTMCell",
+  "ConvLSTM2DCell",
+];
+
+/**
+ * Keras's default kernel initializer. tfjs-layers defaults to glorotNormal, a normal truncated at two
+ * standard deviations and not rescaled, so its initial weights spread 12% less than Keras's
+ * glorot_uniform: the same model starts elsewhere. The constructors assign their default to the
+ * instance, so an accessor on each class's prototype answers instead; an initializer the user names wins.
+ */
+function useKerasKernelDefaults(): void {
+  const classes = tf.serialization.SerializationMap.getMap().classNameMap;
+  for (const name of kerasUniformKernels) {
+    const entry = classes[name];
+    if (!entry) continue;
+    Object.defineProperty((entry[0] as { prototype: object }).prototype, "DEFAULT_KERNEL_INITIALIZER", {
+      configurable: true,
+      get: () => "glorotUniform",
+      set: () => undefined,
+    });
+  }
+}
+
 /** Apply deepdeck's patches; calling it again does nothing. */
 export function installPatches(): void {
   if (installed) return;
   installed = true;
   // Gradients hold on every backend, so they go in before any backend is chosen.
   installGradients(deepdeckGradients);
+  useKerasKernelDefaults();
   Object.defineProperty(tf.Tensor.prototype, inspect.custom, {
     configurable: true,
     writable: true,
