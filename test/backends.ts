@@ -18,6 +18,7 @@ const onlyOn: Record<string, string> = {
   "wasm_kernels.test.ts": "wasm",
   "conv2d_gradients.test.ts": "wasm",
   "native.test.ts": "node",
+  "native_adam_node.test.ts": "node",
   "install_native.test.ts": "wasm",
   "kernelspec.test.ts": "wasm",
   "deck.test.mts": "wasm",
