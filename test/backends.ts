@@ -19,6 +19,8 @@ const onlyOn: Record<string, string> = {
   "conv2d_gradients.test.ts": "wasm",
   "native.test.ts": "node",
   "native_adam_node.test.ts": "node",
+  "native_identity_kernels.test.ts": "node",
+  "native_relu_grad.test.ts": "node",
   "install_native.test.ts": "wasm",
   "kernelspec.test.ts": "wasm",
   "deck.test.mts": "wasm",

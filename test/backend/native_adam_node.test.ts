@@ -3,38 +3,8 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { messages } from "../../src/messages";
+import { nativeBinding, opsOf } from "../support/native_ops";
 import { dd, tf } from "../support/tf";
-
-interface Binding {
-  executeOp(...args: unknown[]): unknown;
-  getNumOfTensors(): number;
-}
-const backend = () => tf.backend() as unknown as { binding: Binding };
-
-/** The TensorFlow ops `fn` runs, by name, counted through tfjs-node's binding. */
-function opsOf(fn: () => void): Record<string, number> {
-  const b = backend();
-  const real = b.binding;
-  const counts: Record<string, number> = {};
-  const counting: Record<string, unknown> = {};
-  // The binding's properties are read-only: count through a stand-in with the same members.
-  for (const k of Object.getOwnPropertyNames(real)) {
-    const v = (real as unknown as Record<string, unknown>)[k];
-    counting[k] = typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(real) : v;
-  }
-  counting["executeOp"] = (...args: unknown[]) => {
-    const name = args[0] as string;
-    counts[name] = (counts[name] ?? 0) + 1;
-    return real.executeOp(...args);
-  };
-  b.binding = counting as unknown as Binding;
-  try {
-    fn();
-  } finally {
-    b.binding = real;
-  }
-  return counts;
-}
 
 function weights(): tf.Variable[] {
   return tf.tidy(() => [tf.variable(tf.ones([4, 3])), tf.variable(tf.zeros([3])), tf.variable(tf.ones([3, 2]))]);
@@ -83,7 +53,7 @@ describe("the native Adam's TensorFlow ops", () => {
 
   test("dispose frees its TensorFlow tensors and resource variables, state read out included", async () => {
     const tensors = tf.memory().numTensors;
-    const handles = backend().binding.getNumOfTensors();
+    const handles = nativeBinding().getNumOfTensors();
     const optimizer = tf.train.adam();
     const vars = weights();
     for (let i = 0; i < 3; i++) step(optimizer, vars);
@@ -93,12 +63,12 @@ describe("the native Adam's TensorFlow ops", () => {
     const again = await optimizer.getWeights();
     await other.setWeights(again);
     again[0]!.tensor.dispose();
-    assert.ok(backend().binding.getNumOfTensors() > handles);
+    assert.ok(nativeBinding().getNumOfTensors() > handles);
     optimizer.dispose();
     other.dispose();
     tf.dispose(vars);
     assert.equal(tf.memory().numTensors, tensors);
-    assert.equal(backend().binding.getNumOfTensors(), handles);
+    assert.equal(nativeBinding().getNumOfTensors(), handles);
   });
 
   test("on another backend than the one it was made on, it says so", async () => {
