@@ -2,6 +2,8 @@
  * The native backend with and without deepdeck's per-step op savings, alternating in one process so a
  * shared machine's load hits both alike: `DEEPDECK_BACKEND=node node --import tsx bench/native-ab.ts`.
  * "stock" is tfjs's AdamOptimizer and tfjs-node's own Cast and Reshape (Relu's gradient stays deepdeck's).
+ * Also prints the process's CPU time per step (all its threads), which a loaded machine moves far less
+ * than the wall-clock rate.
  */
 import { performance } from "node:perf_hooks";
 import { loadavg } from "node:os";
@@ -21,8 +23,10 @@ async function rate(build: () => tf.Sequential, input: number[], batch: number, 
   try {
     await model.fit(x.slice(0, batch), y.slice(0, batch), { epochs: 1, batchSize: batch, verbose: 0 });
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 });
-    return n / ((performance.now() - t0) / 1000);
+    const cpu = process.cpuUsage(c0);
+    return { rate: n / ((performance.now() - t0) / 1000), cpuMsPerStep: (cpu.user + cpu.system) / 1000 / batches };
   } finally {
     restore();
     tf.dispose([x, y]);
@@ -44,13 +48,18 @@ async function main(): Promise<void> {
   ];
   for (const s of specs) {
     const runs: Record<string, number[]> = { stock: [], deepdeck: [] };
+    const cpu: Record<string, number[]> = { stock: [], deepdeck: [] };
     for (let r = 0; r < 3; r++)
-      for (const stock of [true, false])
-        runs[stock ? "stock" : "deepdeck"]!.push(await rate(s.build, s.input, s.batch, s.batches, stock));
+      for (const stock of [true, false]) {
+        const m = await rate(s.build, s.input, s.batch, s.batches, stock);
+        runs[stock ? "stock" : "deepdeck"]!.push(m.rate);
+        cpu[stock ? "stock" : "deepdeck"]!.push(m.cpuMsPerStep);
+      }
     const median = (v: number[]) => [...v].sort((a, b) => a - b)[1]!;
     const [a, b] = [median(runs["stock"]!), median(runs["deepdeck"]!)];
+    const [ca, cb] = [median(cpu["stock"]!), median(cpu["deepdeck"]!)];
     console.log(
-      `${s.name}: stock Adam/Cast/Reshape ${a.toFixed(0)} samples/s, deepdeck's ${b.toFixed(0)} (${(b / a).toFixed(2)}x); runs ${JSON.stringify(runs, (_, v: unknown) => (typeof v === "number" ? Math.round(v) : v))}`,
+      `${s.name}: stock Adam/Cast/Reshape ${a.toFixed(0)} samples/s, ${ca.toFixed(1)} CPU ms/step; deepdeck's ${b.toFixed(0)} samples/s (${(b / a).toFixed(2)}x), ${cb.toFixed(1)} CPU ms/step (${(cb / ca).toFixed(2)}x); rates ${JSON.stringify(runs.stock!.map(Math.round))} vs ${JSON.stringify(runs.deepdeck!.map(Math.round))}`,
     );
   }
   console.log(
