@@ -4,7 +4,9 @@
  */
 import { convBackpropKernels, dilatedConv2DGradient } from "./conv2d_gradients";
 import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
+import { nativeIdentityKernels } from "./native_identity_kernels";
 import { nativeKernels } from "./native_kernels";
+import { nativeReluGradient, nativeReluGradKernel, reluGradGradient } from "./native_relu_grad";
 import { wasmCopyKernels } from "./wasm_copy_kernels";
 import { wasmKernelFixes } from "./wasm_kernels";
 import { wasmMaxPoolGrad } from "./wasm_max_pool_grad";
@@ -19,6 +21,12 @@ export const deepdeckKernels: readonly KernelDescriptor[] = [
   wasmSegmentSum,
   ...wasmReductions,
   ...nativeKernels,
+  ...nativeIdentityKernels,
+  nativeReluGradKernel,
 ];
 
-export const deepdeckGradients: readonly GradientDescriptor[] = [dilatedConv2DGradient];
+export const deepdeckGradients: readonly GradientDescriptor[] = [
+  dilatedConv2DGradient,
+  nativeReluGradient,
+  reluGradGradient,
+];

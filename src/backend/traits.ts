@@ -18,7 +18,7 @@ export interface BackendTraits {
   native: boolean;
   /** Write tensors straight into the backend's memory (wasm); null where tfjs copies them in anyway. */
   heap: HeapTensors | null;
-  /** deepdeck's replacement kernels apply (they are registered for wasm only, never for native TensorFlow). */
+  /** deepdeck's wasm kernel replacements apply (wasm only; native TensorFlow has only its no-op Cast and Reshape, native_identity_kernels.ts). */
   replacementKernels: boolean;
 }
 

@@ -19,4 +19,6 @@ export const backend = {
     `${kernel} on ${backendName}: only NHWC (channels last) data is supported.`,
   nativeRotateFill: (fill: readonly number[]) =>
     `tf.image.rotateWithOffset on the node backend fills with one value for every channel, received [${fill.join(", ")}]; pass a single number, or use the wasm backend.`,
+  nativeAdamBackend: (active: string) =>
+    `This Adam optimizer was made on the node backend and keeps its state in TensorFlow, but the active backend is ${active}; compile the model again (optimizer: "adam") after tf.setBackend.`,
 } as const;

@@ -1,0 +1,75 @@
+/**
+ * The native backend with and without deepdeck's per-step op savings, alternating in one process so a
+ * shared machine's load hits both alike: `DEEPDECK_BACKEND=node node --import tsx bench/native-ab.ts`.
+ * "stock" is tfjs's AdamOptimizer and tfjs-node's own Cast and Reshape (Relu's gradient stays deepdeck's).
+ * Also prints the process's CPU time per step (all its threads), which a loaded machine moves far less
+ * than the wall-clock rate.
+ */
+import { performance } from "node:perf_hooks";
+import { loadavg } from "node:os";
+import * as tf from "@tensorflow/tfjs";
+import * as dd from "../src/index";
+import { useStockKernels } from "../src/backend/kernel_registry";
+import { courseConvnet, courseMlp } from "./course_models";
+
+async function rate(build: () => tf.Sequential, input: number[], batch: number, batches: number, stock: boolean) {
+  const model = build();
+  const optimizer = stock ? new tf.AdamOptimizer(0.001, 0.9, 0.999, 1e-7) : tf.train.adam(0.001, 0.9, 0.999, 1e-7);
+  model.compile({ optimizer, loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  const restore = stock ? useStockKernels(["Cast", "Reshape"], "tensorflow") : () => {};
+  const n = batch * batches;
+  const x = tf.randomUniform([n, ...input]);
+  const y = tf.oneHot(tf.randomUniform([n], 0, 10, "int32"), 10);
+  try {
+    await model.fit(x.slice(0, batch), y.slice(0, batch), { epochs: 1, batchSize: batch, verbose: 0 });
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    await model.fit(x, y, { epochs: 1, batchSize: batch, verbose: 0 });
+    const cpu = process.cpuUsage(c0);
+    return { rate: n / ((performance.now() - t0) / 1000), cpuMsPerStep: (cpu.user + cpu.system) / 1000 / batches };
+  } finally {
+    restore();
+    tf.dispose([x, y]);
+    model.dispose();
+    optimizer.dispose();
+  }
+}
+
+async function main(): Promise<void> {
+  await dd.ready();
+  console.log(
+    `load average at the start: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`,
+  );
+  const specs = [
+    { name: "MLP", build: courseMlp, input: [784], batch: 128, batches: 100 },
+    { name: "convnet", build: courseConvnet, input: [28, 28, 1], batch: 64, batches: 25 },
+  ];
+  for (const s of specs) {
+    const runs: Record<string, number[]> = { stock: [], deepdeck: [] };
+    const cpu: Record<string, number[]> = { stock: [], deepdeck: [] };
+    for (let r = 0; r < 3; r++)
+      for (const stock of [true, false]) {
+        const m = await rate(s.build, s.input, s.batch, s.batches, stock);
+        runs[stock ? "stock" : "deepdeck"]!.push(m.rate);
+        cpu[stock ? "stock" : "deepdeck"]!.push(m.cpuMsPerStep);
+      }
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[1]!;
+    const [a, b] = [median(runs["stock"]!), median(runs["deepdeck"]!)];
+    const [ca, cb] = [median(cpu["stock"]!), median(cpu["deepdeck"]!)];
+    console.log(
+      `${s.name}: stock Adam/Cast/Reshape ${a.toFixed(0)} samples/s, ${ca.toFixed(1)} CPU ms/step; deepdeck's ${b.toFixed(0)} samples/s (${(b / a).toFixed(2)}x), ${cb.toFixed(1)} CPU ms/step (${(cb / ca).toFixed(2)}x); rates ${JSON.stringify(runs.stock!.map(Math.round))} vs ${JSON.stringify(runs.deepdeck!.map(Math.round))}`,
+    );
+  }
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`,
+  );
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
