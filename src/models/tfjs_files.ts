@@ -159,7 +159,8 @@ export async function saveModel(
 ): Promise<SavedModelInfo> {
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.notALayersModel("saveModel", model));
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("saveModel", dir));
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(messages.saveModelDirIsFile(dir));
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new Error(messages.saveFailed("saveModel", dir, messages.saveTargetIsFile()));
   let info: SavedModelInfo | undefined;
   const includeOptimizer = options.includeOptimizer ?? model.optimizer != null;
   const iterations = includeOptimizer && model.optimizer ? catchIterations(model.optimizer) : null;
