@@ -130,6 +130,8 @@ export const models = {
     `${fn}: ${file} has a weightsManifest that is not tfjs's (each group needs paths and weights with name, shape, dtype); the file is damaged or of another kind.`,
   tfjsNotModelJson: (fn: string, file: string) =>
     `${fn}: ${file} lacks modelTopology or weightsManifest; it is not a tfjs model.json.`,
+  tfjsShardOutside: (fn: string, file: string, shard: string) =>
+    `${fn}: ${file} lists the weight file ${JSON.stringify(shard)}, which is outside its folder; a model.json may name only files in its own folder, so this one is damaged or not to be trusted.`,
   tfjsShardMissing: (fn: string, shard: string) => `${fn}: weight file ${shard} listed in model.json is missing.`,
   tfjsShardBytes: (fn: string, dir: string, total: number, expected: number) =>
     `${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`,

@@ -5,7 +5,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { replaceDirAtomic } from "../io/atomic_write";
 import { parseJson } from "../io/json";
 import { messages } from "../messages";
@@ -114,7 +114,11 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
     if (!validGroup(group)) throw new Error(messages.tfjsBadManifest(fn, file));
     specs.push(...group.weights);
     for (const p of group.paths) {
-      const shard = join(dir, p);
+      // A model.json names files beside it: `../x.bin` or `/etc/x` would read, and lend weights from, elsewhere.
+      const shard = resolve(dir, p);
+      const within = relative(resolve(dir), shard);
+      if (isAbsolute(p) || within === "" || within === ".." || within.startsWith(`..${sep}`) || isAbsolute(within))
+        throw new Error(messages.tfjsShardOutside(fn, file, p));
       if (!existsSync(shard)) throw new Error(messages.tfjsShardMissing(fn, shard));
       buffers.push(readFileSync(shard));
     }
