@@ -171,6 +171,7 @@ export function formatMetrics(logs: Record<string, number>): string[] {
 /** The last epoch in one line, Keras style: `epoch 30/30 - accuracy: 0.9810 - loss: 0.0612 - val_accuracy: ...`. */
 export function historySummary(history: HistoryLike, planned?: number): string {
   const table = historyTable("historySummary", history);
+  if (planned !== undefined) integer("historySummary", "planned", planned, 0);
   const n = table.epochs.length;
   if (n === 0) return "no epochs yet";
   const last = Object.fromEntries([...table.series.entries()].map(([k, v]) => [k, v[n - 1]!]));

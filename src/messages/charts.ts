@@ -55,5 +55,7 @@ export const charts = {
   notASpec: (fn: string, spec: unknown) =>
     `${fn}: spec must be a Vega-Lite specification (an object with a mark, layer, facet or concat), received ${describe(spec)}.`,
   badSpec: (fn: string, why: string) => `${fn}: Vega-Lite could not render the specification: ${why}`,
+  pngFailed: (fn: string, why: string) =>
+    `${fn}: the chart's PNG could not be drawn (${why}); pass { png: false } to show the SVG alone.`,
   badStart: (fn: string, start: unknown) => `${fn}: start must be [x, y], received ${describe(start)}.`,
 } as const;

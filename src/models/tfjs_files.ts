@@ -9,6 +9,7 @@ import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { replaceDirAtomic } from "../io/atomic_write";
 import { parseJson } from "../io/json";
 import { messages } from "../messages";
+import { bool, checkKnownKeys } from "../options";
 import { disposingOnFailure } from "./cleanup";
 import { saveError } from "./save_errors";
 
@@ -163,6 +164,8 @@ export async function saveModel(
 ): Promise<SavedModelInfo> {
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.notALayersModel("saveModel", model));
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("saveModel", dir));
+  checkKnownKeys("saveModel", options, ["includeOptimizer"]);
+  if (options.includeOptimizer !== undefined) bool("saveModel", "includeOptimizer", options.includeOptimizer);
   if (existsSync(dir) && !statSync(dir).isDirectory())
     throw new Error(messages.saveFailed("saveModel", dir, messages.saveTargetIsFile()));
   let info: SavedModelInfo | undefined;
