@@ -26,9 +26,10 @@ function readProbabilities(fn: string, p: tf.Tensor | ArrayLike<number>, softmax
     values = Array.from(p.dataSync() as ArrayLike<number>);
   } else {
     values = typeof p === "object" && p !== null ? Array.from(p) : [];
-    if (values.length === 0 || !values.every((v) => typeof v === "number" && Number.isFinite(v)))
+    if (values.length === 0 || !values.every((v) => typeof v === "number"))
       throw new TypeError(messages.badArgument(fn, "probabilities", p, "a tensor or a non-empty array of numbers"));
   }
+  if (!values.every(Number.isFinite)) throw new RangeError(messages.probabilitiesNotFinite(fn));
   if (softmax) {
     const m = Math.max(...values);
     const e = values.map((v) => Math.exp(v - m));

@@ -13,7 +13,7 @@ import { writeAtomic } from "../io/atomic_write";
 import { messages } from "../messages";
 import { checkWritten, closeH5, openH5, writingH5, type H5File } from "./hdf5";
 import { writeKeras3Weights } from "./keras3_weights";
-import { saveError } from "./save_errors";
+import { saveError } from "../io/save_errors";
 import { kerasConfigOf } from "./keras_config";
 
 const lossKeras: Record<string, string> = {

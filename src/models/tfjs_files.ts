@@ -11,7 +11,7 @@ import { parseJson } from "../io/json";
 import { messages } from "../messages";
 import { bool, checkKnownKeys } from "../options";
 import { disposingOnFailure } from "./cleanup";
-import { saveError } from "./save_errors";
+import { saveError } from "../io/save_errors";
 
 const shardBytes = 4 * 1024 * 1024;
 
