@@ -17,6 +17,14 @@ function pair(v: number | readonly number[]): Pair {
   return typeof v === "number" ? [v, v] : [v[0]!, v[1] ?? v[0]!];
 }
 
+/** Strides or dilations: a whole number >= 1 or a pair of them, or deepdeck's sentence naming `arg`. */
+function wholePair(fn: string, arg: string, v: unknown): Pair {
+  const p = typeof v === "number" || Array.isArray(v) ? pair(v as number | number[]) : null;
+  if (!p?.every((d) => Number.isInteger(d) && d >= 1))
+    throw new RangeError(messages.badConvArgument(fn, arg, JSON.stringify(v), "a whole number >= 1 or a pair of them"));
+  return p;
+}
+
 /** A live 4-D tensor, or deepdeck's sentence (backend sits below format's tensor checks). */
 function assertRank4(fn: string, arg: string, x: unknown): asserts x is tf.Tensor4D {
   if (!(x instanceof tf.Tensor)) throw new TypeError(messages.notATensor(fn, arg, x));
@@ -55,10 +63,21 @@ export function conv2dFilterGrad(
         "[height, width, in, out] of positive whole numbers",
       ),
     );
+  const [sh, sw] = wholePair(fn, "strides", strides);
+  const [dh, dw] = wholePair(fn, "dilations", dilations);
+  const padOk =
+    pad === "same" || pad === "valid" || (Number.isInteger(pad) && (pad as number) >= 0) || Array.isArray(pad);
+  if (!padOk)
+    throw new RangeError(
+      messages.badConvArgument(
+        fn,
+        "pad",
+        JSON.stringify(pad),
+        '"same", "valid", a whole number >= 0 or explicit padding',
+      ),
+    );
   return tf.tidy(() => {
     const [kh, kw, ci] = filterShape;
-    const [sh, sw] = pair(strides);
-    const [dh, dw] = pair(dilations);
     const info = tf.backend_util.computeConv2DInfo(
       x.shape,
       filterShape,
@@ -144,11 +163,7 @@ function filterGradFromPatches(
 export function dilateFilter(filter: tf.Tensor4D, dilations: number | Pair): tf.Tensor4D {
   const fn = "dilateFilter";
   assertRank4(fn, "filter", filter);
-  const [dh, dw] = pair(dilations);
-  if (![dh, dw].every((d) => Number.isInteger(d) && d >= 1))
-    throw new RangeError(
-      messages.badConvArgument(fn, "dilations", JSON.stringify(dilations), "a whole number >= 1 or a pair of them"),
-    );
+  const [dh, dw] = wholePair(fn, "dilations", dilations);
   if (dh === 1 && dw === 1) return filter;
   return tf.tidy(() => {
     const [kh, kw, ci, co] = filter.shape;

@@ -52,7 +52,15 @@ export function activationSpec(
     if (typeof f !== "function") throw new TypeError(messages.notAFunctionOfNumber(fn, name, f));
     for (let i = 0; i < samples; i++) {
       const x = lo + ((hi - lo) * i) / (samples - 1);
-      values.push({ x, y: f(x), f: name });
+      let y: unknown;
+      try {
+        y = f(x);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new Error(messages.userFunctionFailed(fn, `${JSON.stringify(name)} at x = ${x}`, why), { cause: e });
+      }
+      if (typeof y !== "number") throw new TypeError(messages.activationNotNumber(fn, name, x, y));
+      values.push({ x, y, f: name });
     }
   }
   return {

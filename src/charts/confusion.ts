@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TopLevelSpec } from "vega-lite";
 import { messages } from "../messages";
-import { checkKnownKeys } from "../options";
+import { checkKnownKeys, integer } from "../options";
 import { assertLiveTensor } from "../format/tensor_read";
 import { showChart } from "./render";
 import { specBase, splitChartOptions, type ChartOptions } from "./spec";
@@ -28,12 +28,17 @@ export function confusionCounts(
       if (v.rank !== 1) throw new RangeError(messages.notClassNumbers(fn, name, v.shape));
       return Array.from(v.dataSync() as ArrayLike<number>);
     }
-    return Array.from(v);
+    const values = typeof v === "object" && v !== null ? Array.from(v) : null;
+    if (!values?.every((x) => typeof x === "number"))
+      throw new TypeError(messages.badArgument(fn, name, v, "a 1-D tensor or an array of class numbers"));
+    return values;
   };
   const y = read("labels", labels);
   const p = read("predictions", predictions);
   if (y.length !== p.length) throw new RangeError(messages.lengthsDiffer(fn, y.length, p.length));
-  const k = numClasses ?? Math.max(...y, ...p) + 1;
+  if (numClasses !== undefined) integer(fn, "numClasses", numClasses, 1);
+  // Entries are checked below against k; a non-integer maximum must not size the table.
+  const k = numClasses ?? Math.max(0, ...[...y, ...p].filter(Number.isInteger)) + 1;
   const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   y.forEach((t, i) => {
     const q = p[i]!;

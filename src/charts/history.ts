@@ -38,11 +38,12 @@ export interface HistoryTable {
   series: Map<string, number[]>;
 }
 
-function scalar(v: unknown): number {
+/** A logged value as a number (NaN stays NaN, a gap in the curve); anything else is refused, naming `where`. */
+function scalar(fn: string, where: string, v: unknown): number {
   if (typeof v === "number") return v;
   if (v && typeof (v as { dataSync?: unknown }).dataSync === "function")
     return Number((v as { dataSync(): ArrayLike<number> }).dataSync()[0]);
-  return NaN;
+  throw new TypeError(messages.badHistoryValue(fn, where, v));
 }
 
 export function historyTable(fn: string, history: HistoryLike): HistoryTable {
@@ -52,7 +53,7 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
       if (logs === null || typeof logs !== "object") throw new TypeError(messages.badHistoryEntry(fn, i, logs));
       for (const [k, v] of Object.entries(logs)) {
         if (!series.has(k)) series.set(k, new Array<number>(history.length).fill(NaN));
-        series.get(k)![i] = scalar(v);
+        series.get(k)![i] = scalar(fn, `history entry ${i}'s ${k}`, v);
       }
     });
     return { epochs: history.map((_, i) => i + 1), series };
@@ -61,10 +62,16 @@ export function historyTable(fn: string, history: HistoryLike): HistoryTable {
     throw new TypeError(messages.notAHistory(fn, history));
   }
   let n = 0;
+  let first = "";
   for (const [k, values] of Object.entries(history.history)) {
     if (!Array.isArray(values)) throw new TypeError(messages.badHistorySeries(fn, k));
-    series.set(k, values.map(scalar));
-    n = Math.max(n, values.length);
+    if (first && values.length !== n)
+      throw new RangeError(messages.historyLengthsDiffer(fn, k, values.length, first, n));
+    series.set(
+      k,
+      values.map((v, i) => scalar(fn, `history.history.${k}[${i}]`, v)),
+    );
+    if (!first) [first, n] = [k, values.length];
   }
   const epochs =
     history.epoch && history.epoch.length === n
@@ -171,6 +178,7 @@ export function formatMetrics(logs: Record<string, number>): string[] {
 /** The last epoch in one line, Keras style: `epoch 30/30 - accuracy: 0.9810 - loss: 0.0612 - val_accuracy: ...`. */
 export function historySummary(history: HistoryLike, planned?: number): string {
   const table = historyTable("historySummary", history);
+  if (planned !== undefined) integer("historySummary", "planned", planned, 0);
   const n = table.epochs.length;
   if (n === 0) return "no epochs yet";
   const last = Object.fromEntries([...table.series.entries()].map(([k, v]) => [k, v[n - 1]!]));

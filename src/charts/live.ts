@@ -5,7 +5,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { hasDisplayFrontEnd, newDisplay, type DisplayHandle } from "../display/display";
-import { checkKnownKeys, integer } from "../options";
+import { messages } from "../messages";
+import { bool, checkKnownKeys, integer } from "../options";
 import { formatMetrics, historySpec, historySummary, type HistoryOptions } from "./history";
 import { chart, showChart } from "./render";
 import { splitChartOptions, type ChartOptions } from "./spec";
@@ -41,10 +42,17 @@ export function progressLine(p: {
   width?: number;
 }): string {
   const fn = "progressLine";
+  if (typeof p !== "object" || p === null)
+    throw new TypeError(messages.badArgument(fn, "progress", p, "{ step, steps, elapsedMs, logs, done }"));
   integer(fn, "steps", p.steps, 0);
   // step may pass steps (a count tfjs could not know beforehand): the bar is then full.
   integer(fn, "step", p.step, 0);
   const width = integer(fn, "width", p.width ?? 20, 1, 1000);
+  if (typeof p.elapsedMs !== "number" || !(p.elapsedMs >= 0))
+    throw new RangeError(messages.badOption(fn, "elapsedMs", p.elapsedMs, "a number of milliseconds >= 0"));
+  bool(fn, "done", p.done);
+  if (typeof p.logs !== "object" || p.logs === null || !Object.values(p.logs).every((v) => typeof v === "number"))
+    throw new TypeError(messages.badArgument(fn, "logs", p.logs, "an object of numbers like { loss: 0.3 }"));
   const filled = p.steps > 0 ? Math.round((width * Math.min(p.step, p.steps)) / p.steps) : width;
   const bar = "━".repeat(filled) + "─".repeat(width - filled);
   const perStep = p.step > 0 ? p.elapsedMs / p.step : 0;
@@ -93,6 +101,14 @@ export class LiveTraining extends tf.Callback {
       progress: options.progress ?? true,
       throttleMs: integer(fn, "throttleMs", options.throttleMs ?? 250, 0),
     };
+    if (options.chart !== undefined) bool(fn, "chart", options.chart);
+    if (options.progress !== undefined) bool(fn, "progress", options.progress);
+    if (
+      options.metrics !== undefined &&
+      !(Array.isArray(options.metrics) && options.metrics.every((m) => typeof m === "string"))
+    )
+      throw new TypeError(messages.badOption(fn, "metrics", options.metrics, "an array of metric names"));
+    for (const k of ["width", "height"] as const) if (options[k] !== undefined) integer(fn, k, options[k], 1);
   }
 
   private get steps(): number {

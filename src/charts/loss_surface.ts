@@ -91,6 +91,21 @@ function rounder([lo, hi]: [number, number]): (v: number) => number {
   return (v) => Number((Math.round(v / step) * step).toFixed(digits));
 }
 
+/** Call the user's loss function: what it throws becomes deepdeck's sentence, with the error as the cause. */
+function userCall<T>(fn: string, call: () => T): T {
+  try {
+    return call();
+  } catch (e) {
+    if (e instanceof Error && e.message.startsWith(`${fn}: `)) throw e;
+    throw new Error(
+      messages.userFunctionFailed(fn, "the loss function f", e instanceof Error ? e.message : String(e)),
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
 /** The loss on a resolution × resolution grid, row-major from (x0, y0); one tensor call. */
 function evaluateGrid(
   fn: string,
@@ -104,7 +119,7 @@ function evaluateGrid(
     const ys = tf.linspace(y0, y1, n);
     const X = tf.tile(tf.reshape(xs, [1, n]), [n, 1]);
     const Y = tf.tile(tf.reshape(ys, [n, 1]), [1, n]);
-    const z = f(X, Y);
+    const z = userCall(fn, () => f(X, Y));
     if (!(z instanceof tf.Tensor) || z.size !== n * n) {
       throw new TypeError(messages.lossNotPerPoint(fn, n, z));
     }
@@ -320,13 +335,26 @@ export function optimizerPath(
     optimizer.dispose();
     throw e;
   }
+  // f is tried once outside a gradient tape first: a loss that throws under minimize leaves behind the
+  // tensors the tape saved for the backward pass (tfjs frees them only when the backward pass runs).
+  try {
+    tf.tidy(() => {
+      userCall(fn, () => f(tf.tensor1d([start[0]]), tf.tensor1d([start[1]])));
+    });
+  } catch (e) {
+    optimizer.dispose();
+    throw e;
+  }
   const initial = tf.tensor1d([start[0], start[1]]);
   const p = tf.variable(initial);
   initial.dispose();
   try {
     const points: [number, number][] = [[start[0], start[1]]];
     for (let i = 0; i < steps; i++) {
-      optimizer.minimize(() => tf.sum<tf.Scalar>(f(p.slice(0, 1), p.slice(1, 1))), false, [p]);
+      // The inner tidy frees what f made before it threw (minimize's own scope keeps them otherwise).
+      userCall(fn, () =>
+        optimizer.minimize(() => tf.tidy(() => tf.sum<tf.Scalar>(f(p.slice(0, 1), p.slice(1, 1)))), false, [p]),
+      );
       const [x, y] = p.dataSync();
       points.push([x!, y!]);
     }

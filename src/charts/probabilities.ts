@@ -2,7 +2,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { TopLevelSpec } from "vega-lite";
 import { messages } from "../messages";
-import { checkKnownKeys } from "../options";
+import { checkKnownKeys, integer } from "../options";
 import { assertLiveTensor } from "../format/tensor_read";
 import { showChart } from "./render";
 import { specBase, splitChartOptions, type ChartOptions } from "./spec";
@@ -25,8 +25,11 @@ function readProbabilities(fn: string, p: tf.Tensor | ArrayLike<number>, softmax
       throw new RangeError(messages.probabilitiesShape(fn, p.shape));
     values = Array.from(p.dataSync() as ArrayLike<number>);
   } else {
-    values = Array.from(p);
+    values = typeof p === "object" && p !== null ? Array.from(p) : [];
+    if (values.length === 0 || !values.every((v) => typeof v === "number"))
+      throw new TypeError(messages.badArgument(fn, "probabilities", p, "a tensor or a non-empty array of numbers"));
   }
+  if (!values.every(Number.isFinite)) throw new RangeError(messages.probabilitiesNotFinite(fn));
   if (softmax) {
     const m = Math.max(...values);
     const e = values.map((v) => Math.exp(v - m));
@@ -49,6 +52,7 @@ export function probabilitiesSpec(
   const p = readProbabilities(fn, probabilities, options.softmax === true);
   const names = options.classNames ?? p.map((_, i) => String(i));
   if (names.length !== p.length) throw new RangeError(messages.classNamesCount(fn, names.length, p.length));
+  if (options.trueClass !== undefined) integer(fn, "trueClass", options.trueClass, 0, p.length - 1);
   const predicted = p.indexOf(Math.max(...p));
   const values = p.map((prob, i) => ({
     class: names[i],

@@ -8,6 +8,7 @@ import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display
 import { display } from "../display/display";
 import { svgToPng } from "../image/png";
 import { messages } from "../messages";
+import { bool, checkKnownKeys } from "../options";
 import type { ChartOptions } from "./spec";
 
 /** The MIME type JupyterLab renders Vega-Lite 5 specs from. */
@@ -78,8 +79,20 @@ export function chart(spec: TopLevelSpec, text: string, options: ChartOptions = 
 }
 
 async function chartOf(fn: string, spec: TopLevelSpec, text: string, options: ChartOptions): Promise<Chart> {
+  if (typeof text !== "string") throw new TypeError(messages.badArgument(fn, "text", text, "a string (the summary)"));
+  checkKnownKeys(fn, options, ["png"]);
+  const png = options.png === undefined ? true : bool(fn, "png", options.png);
   const svg = await svgOf(fn, spec);
-  return new Chart(spec, svg, text, options.png === false ? undefined : svgToPng(svg));
+  return new Chart(spec, svg, text, png ? pngOf(fn, svg) : undefined);
+}
+
+/** The PNG of a chart's SVG, or deepdeck's sentence (with the renderer's error as the cause). */
+function pngOf(fn: string, svg: string): Uint8Array {
+  try {
+    return svgToPng(svg);
+  } catch (e) {
+    throw new Error(messages.pngFailed(fn, e instanceof Error ? e.message : String(e)), { cause: e });
+  }
 }
 
 /** Build and display the chart of a spec. Resolves to nothing, so `await` on it prints nothing more. */

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { messages } from "../messages";
+import { checkKnownKeys } from "../options";
 import { isDisplayable, toWire, type Displayable, type MimeBundle } from "./bundle";
 import { inTslabKernel, sendToTslab, type DisplayMessage } from "../tslab/display_adapter";
 
@@ -39,7 +40,9 @@ export type DisplayValue = Displayable | MimeBundle | string;
 function bundleOf(value: DisplayValue, fn: string): MimeBundle {
   if (typeof value === "string") return { "text/plain": value };
   if (isDisplayable(value)) return value.toMimeBundle();
-  if (value !== null && typeof value === "object" && !Array.isArray(value)) return value;
+  // A bundle is a plain object; a tensor, a model or a Map is not one, whatever keys it has.
+  const proto: unknown = value !== null && typeof value === "object" ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) return value;
   throw new TypeError(messages.notDisplayable(fn, value));
 }
 
@@ -69,6 +72,7 @@ export class DisplayHandle {
 
   /** @internal */
   send(value: DisplayValue, options: DisplayOptions, fn: string): this {
+    checkKnownKeys(fn, options, ["metadata"]);
     const data = toWire(bundleOf(value, fn), fn);
     sink({ data, metadata: options.metadata ?? {}, transient: { display_id: this.id } }, this.shown);
     this.shown = true;

@@ -1,7 +1,9 @@
 /** A rendered figure: PNG bytes (every front-end), an SVG when it has text, and a one-line description. */
+import { existsSync, statSync } from "node:fs";
 import { inspect } from "node:util";
 import { addJupyterDisplay, type Displayable, type MimeBundle } from "../display/bundle";
 import { writeFileAtomic } from "../io/atomic_write";
+import { saveError } from "../io/save_errors";
 import { messages } from "../messages";
 
 export class Figure implements Displayable {
@@ -25,10 +27,17 @@ export class Figure implements Displayable {
 
   /** Write the figure to `path` (`.png` or `.svg`), through a temporary file and a rename. */
   save(path: string): void {
+    if (typeof path !== "string") throw new TypeError(messages.figureSavePath(path));
     const svg = path.toLowerCase().endsWith(".svg");
     if (!svg && !path.toLowerCase().endsWith(".png")) throw new Error(messages.figureSavePath(path));
     if (svg && !this.svg) throw new Error(messages.figureNoSvg());
-    writeFileAtomic(path, svg ? this.svg! : this.png);
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new Error(messages.saveFailed("Figure.save", path, messages.saveTargetIsFolder()));
+    try {
+      writeFileAtomic(path, svg ? this.svg! : this.png);
+    } catch (e) {
+      throw saveError("Figure.save", path, e);
+    }
   }
 
   [inspect.custom](): string {

@@ -88,7 +88,11 @@ function headAfter(fn: string, model: tf.LayersModel, index: number): (a: tf.Ten
  * @example const { heatmap, classIndex } = dd.gradCam(convnet, xTest.slice(0, 1))
  */
 export function gradCam(model: tf.LayersModel, image: tf.Tensor, options: GradCamOptions = {}): GradCamResult {
-  const fn = "gradCam";
+  return gradCamFor("gradCam", model, image, options);
+}
+
+/** {@link gradCam}, its errors naming `fn`, the function the user called. */
+function gradCamFor(fn: string, model: tf.LayersModel, image: tf.Tensor, options: GradCamOptions): GradCamResult {
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.notALayersModel(fn, model));
   assertLiveTensor(fn, "image", image);
   checkKnownKeys(fn, options, ["layer", "classIndex"]);
@@ -171,7 +175,7 @@ export function gradCamOverlayFigure(
     const rows: tf.Tensor[] = [];
     for (let i = 0; i < images.shape[0]; i++) {
       const image = images.slice(i, 1);
-      const { heatmap, classIndex, score, layerName } = gradCam(model, image, {
+      const { heatmap, classIndex, score, layerName } = gradCamFor(fn, model, image, {
         ...(options.layer !== undefined ? { layer: options.layer } : {}),
         ...(options.classIndex !== undefined ? { classIndex: options.classIndex } : {}),
       });

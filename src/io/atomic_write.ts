@@ -4,10 +4,33 @@
  * One naming scheme for the temporaries (`.<name>.tmp-<pid>-<n>` beside the target), so a crashed run's
  * leftovers are recognisable and never collide with a user's files.
  */
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
 
 let counter = 0;
+
+/**
+ * `mkdir -p` that fails: Node's `mkdirSync(dir, { recursive: true })` never returns when a folder that
+ * exists refuses a child with ENOENT (procfs: `/proc/sys/x` or `/proc/sys/x/y`), as it takes ENOENT to
+ * mean "make the parent first" and spins at full CPU (seen on Node 20.20). Here each missing folder is
+ * made once, from the nearest existing one down, and the first refusal is thrown.
+ */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let at = resolve(dir);
+  while (!existsSync(at) && dirname(at) !== at) {
+    missing.push(at);
+    at = dirname(at);
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      // Made meanwhile by someone else: fine.
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST" || !existsSync(d)) throw e;
+    }
+  }
+}
 
 /** A fresh temporary path beside `target`, in the same folder (so the final rename stays on one disk). */
 export function tempPathBeside(target: string): string {
@@ -21,7 +44,7 @@ export function tempPathBeside(target: string): string {
  * old `target`, if any, is untouched.
  */
 export async function writeAtomic<T>(target: string, write: (tmp: string) => T | Promise<T>): Promise<T> {
-  mkdirSync(dirname(target), { recursive: true });
+  makeDirs(dirname(target));
   const tmp = tempPathBeside(target);
   try {
     const result = await write(tmp);
@@ -35,7 +58,7 @@ export async function writeAtomic<T>(target: string, write: (tmp: string) => T |
 
 /** The synchronous form of {@link writeAtomic}. */
 export function writeAtomicSync<T>(target: string, write: (tmp: string) => T): T {
-  mkdirSync(dirname(target), { recursive: true });
+  makeDirs(dirname(target));
   const tmp = tempPathBeside(target);
   try {
     const result = write(tmp);
@@ -59,7 +82,7 @@ export function writeFileAtomic(file: string, content: string | Uint8Array): voi
  * whole, in one rename; the old one is moved aside first and restored if the rename fails.
  */
 export function replaceDirAtomic<T>(target: string, fill: (tmpDir: string) => T): T {
-  mkdirSync(dirname(target), { recursive: true });
+  makeDirs(dirname(target));
   const tmp = tempPathBeside(target);
   let result: T;
   try {

@@ -14,6 +14,10 @@ export const charts = {
   notAHistory: (fn: string, history: unknown) =>
     `${fn}: history must be what model.fit returns (a tf.History) or an array of per-epoch logs, received ${describe(history)}.`,
   badHistorySeries: (fn: string, key: string) => `${fn}: history.history.${key} must be an array of numbers.`,
+  badHistoryValue: (fn: string, where: string, value: unknown) =>
+    `${fn}: ${where} must be a number (or a scalar tensor), received ${describe(value)}.`,
+  historyLengthsDiffer: (fn: string, key: string, n: number, first: string, m: number) =>
+    `${fn}: history.history.${key} has ${n} values but history.history.${first} has ${m}; every metric needs one value per epoch.`,
   unknownMetric: (fn: string, metric: string, known: readonly string[]) =>
     `${fn}: metric ${JSON.stringify(metric)} is not in the history; it has ${known.join(", ") || "no metrics"}.`,
   badSmooth: (fn: string, smooth: unknown) =>
@@ -30,6 +34,9 @@ export const charts = {
   // Probabilities.
   probabilitiesShape: (fn: string, shape: readonly number[]) =>
     `${fn}: probabilities must be one prediction, shape [classes] or [1, classes], received ${shapeText(shape)}.`,
+
+  probabilitiesNotFinite: (fn: string) =>
+    `${fn}: probabilities hold NaN or infinite values; the model's output has diverged (check the loss and learning rate).`,
 
   // Activation functions.
   badDomain: (fn: string, domain: unknown) =>
@@ -55,5 +62,11 @@ export const charts = {
   notASpec: (fn: string, spec: unknown) =>
     `${fn}: spec must be a Vega-Lite specification (an object with a mark, layer, facet or concat), received ${describe(spec)}.`,
   badSpec: (fn: string, why: string) => `${fn}: Vega-Lite could not render the specification: ${why}`,
+  pngFailed: (fn: string, why: string) =>
+    `${fn}: the chart's PNG could not be drawn (${why}); pass { png: false } to show the SVG alone.`,
+  /** A function the user gave (the loss, an activation) threw or returned something unusable. */
+  userFunctionFailed: (fn: string, what: string, why: string) => `${fn}: ${what} failed: ${why}`,
+  activationNotNumber: (fn: string, name: string, x: number, y: unknown) =>
+    `${fn}: ${JSON.stringify(name)} must return a number, returned ${describe(y)} for x = ${x}.`,
   badStart: (fn: string, start: unknown) => `${fn}: start must be [x, y], received ${describe(start)}.`,
 } as const;

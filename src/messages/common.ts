@@ -9,6 +9,9 @@ export const common = {
   /** An argument or option `name` that is not `expected` (a noun phrase: "a finite number"). */
   badOption: (fn: string, name: string, value: unknown, expected: string) =>
     `${fn}: option ${name} must be ${expected}, received ${describe(value)}.`,
+  /** An argument (not an option) `arg` that is not `expected` (a noun phrase). */
+  badArgument: (fn: string, arg: string, value: unknown, expected: string) =>
+    `${fn}: ${arg} must be ${expected}, received ${describe(value)}.`,
   unknownOption: (fn: string, name: string, allowed: readonly string[]) =>
     `${fn}: unknown option ${JSON.stringify(name)}; known options are ${allowed.join(", ")}.`,
   optionsNotObject: (fn: string, options: unknown) =>

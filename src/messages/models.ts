@@ -20,6 +20,12 @@ export const models = {
   saveFailed: (fn: string, target: string, reason: string) =>
     `${fn}: cannot save to ${JSON.stringify(target)}: ${reason}.`,
   saveParentIsFile: (parent: string) => `its parent ${parent} is a file, not a folder; choose a path inside a folder`,
+  saveTargetIsFile: () =>
+    "it is a file, and saveModel writes a folder (model.json and weight files); give a folder path",
+  saveTargetIsFolder: () => "it is a folder; give the path of a file to write",
+  /** A folder that exists but where the system will not create anything (/proc, /sys). */
+  saveCannotCreate: (folder: string) =>
+    `the system does not let files be created in ${folder}; choose a path elsewhere`,
   saveReadOnly: (folder: string) => `${folder} is on a read-only file system`,
   saveNoPermission: (folder: string) => `you have no permission to write in ${folder}`,
   saveNoSpace: () => "the disk is full",
@@ -124,10 +130,11 @@ export const models = {
     `${fn}: ${file} has a weightsManifest that is not tfjs's (each group needs paths and weights with name, shape, dtype); the file is damaged or of another kind.`,
   tfjsNotModelJson: (fn: string, file: string) =>
     `${fn}: ${file} lacks modelTopology or weightsManifest; it is not a tfjs model.json.`,
+  tfjsShardOutside: (fn: string, file: string, shard: string) =>
+    `${fn}: ${file} lists the weight file ${JSON.stringify(shard)}, which is outside its folder; a model.json may name only files in its own folder, so this one is damaged or not to be trusted.`,
   tfjsShardMissing: (fn: string, shard: string) => `${fn}: weight file ${shard} listed in model.json is missing.`,
   tfjsShardBytes: (fn: string, dir: string, total: number, expected: number) =>
     `${fn}: the weight files in ${dir} hold ${total} bytes, but model.json describes ${expected}; a shard is truncated or from another model.`,
-  saveModelDirIsFile: (dir: string) => `saveModel: ${dir} is a file; give a folder path.`,
   loadModelFailed: (dir: string, why: string) => `loadModel: ${dir} could not be loaded: ${why}`,
   badFitWorkers: (value: string) =>
     `DEEPDECK_FIT_WORKERS=${value} is not a number of worker threads; use a whole number (0 = fit on the main thread only).`,

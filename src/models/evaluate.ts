@@ -8,6 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
 import { assertLiveTensor } from "../format/tensor_read";
 import { messages } from "../messages";
+import { checkKnownKeys } from "../options";
 
 /** What {@link evaluate} resolves to: the loss and each metric by Keras 3's name, at full precision. */
 export type Evaluation = { readonly loss: number } & { readonly [metric: string]: number };
@@ -79,6 +80,7 @@ export async function evaluate(
 ): Promise<Evaluation> {
   const fn = "evaluate";
   assertModel(fn, model);
+  checkKnownKeys(fn, options, ["batchSize"]);
   if ((model.metricsNames as string[] | undefined) === undefined) throw new Error(messages.notCompiled(fn));
   for (const t of [x].flat()) assertLiveTensor(fn, "x", t);
   for (const t of [y].flat()) assertLiveTensor(fn, "y", t);
@@ -116,6 +118,7 @@ export function predictClasses(model: tf.LayersModel, x: tf.Tensor, options: Eva
 
 function predictTensor(fn: string, model: tf.LayersModel, x: tf.Tensor, options: EvaluateOptions): tf.Tensor {
   assertModel(fn, model);
+  checkKnownKeys(fn, options, ["batchSize"]);
   if (model.outputs.length !== 1) throw new RangeError(messages.oneOutputOnly(fn, model.outputs.length));
   assertLiveTensor(fn, "x", x);
   return refused(

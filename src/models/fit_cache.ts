@@ -13,8 +13,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { replaceDirAtomic } from "../io/atomic_write";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { makeDirs, replaceDirAtomic } from "../io/atomic_write";
 import { join } from "node:path";
 import { quickMode } from "../quick";
 import { randomState, setRandomState } from "../seed";
@@ -237,7 +237,7 @@ export function withFitCache(fit: Fit): Fit {
     const t0 = Date.now();
     const history = await fit.call(this, x, y, args);
     const seconds = (Date.now() - t0) / 1000;
-    mkdirSync(root, { recursive: true });
+    makeDirs(root);
     const state = await this.optimizer.getWeights();
     try {
       writeEntry(dir, this, state, history, seconds);

@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { parseJson } from "../io/json";
 import { messages } from "../messages";
+import { bool, checkKnownKeys } from "../options";
 import { disposingOnFailure } from "./cleanup";
 import { closeH5, openH5, readingH5, stringAttr, type H5Group } from "./hdf5";
 import { child, isGroup } from "./h5_nodes";
@@ -163,9 +164,11 @@ async function loadKerasZip(path: string, options: LoadKerasOptions): Promise<tf
  */
 export async function loadKeras(path: string, options: LoadKerasOptions = {}): Promise<tf.LayersModel> {
   if (typeof path !== "string" || path === "") throw new TypeError(messages.kerasPathType(fn, path));
-  if (!existsSync(path)) throw new Error(messages.pathMissing(fn, path));
+  checkKnownKeys(fn, options, ["model", "compile"]);
   if (options.model !== undefined && !(options.model instanceof tf.LayersModel))
     throw new TypeError(messages.kerasOptionModel(fn, options.model));
+  if (options.compile !== undefined) bool(fn, "compile", options.compile);
+  if (!existsSync(path)) throw new Error(messages.pathMissing(fn, path));
   const lower = path.toLowerCase();
   if (lower.endsWith(".keras")) return loadKerasZip(path, options);
   if (lower.endsWith(".h5") || lower.endsWith(".hdf5") || lower.endsWith(".weights.h5")) {

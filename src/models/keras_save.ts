@@ -6,14 +6,14 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { zipSync } from "fflate";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeAtomic } from "../io/atomic_write";
 import { messages } from "../messages";
 import { checkWritten, closeH5, openH5, writingH5, type H5File } from "./hdf5";
 import { writeKeras3Weights } from "./keras3_weights";
-import { saveError } from "./save_errors";
+import { saveError } from "../io/save_errors";
 import { kerasConfigOf } from "./keras_config";
 import { kerasLossOf } from "./training_config";
 
@@ -81,14 +81,16 @@ export async function saveKeras(model: tf.LayersModel, path: string): Promise<vo
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.kerasSaveModel(fn, model));
   if (typeof path !== "string" || !/\.(h5|hdf5|keras)$/i.test(path))
     throw new TypeError(messages.kerasSavePath(fn, path));
+  if (existsSync(path) && statSync(path).isDirectory())
+    throw new Error(messages.saveFailed(fn, path, messages.saveTargetIsFolder()));
   try {
-    if (/\.keras$/i.test(path)) await saveKerasZip(fn, model, path);
-    else
-      await writeAtomic(path, async (tmp) => {
-        // Node creates the file first, so a folder that refuses it gets the system's reason (h5wasm gives none).
-        writeFileSync(tmp, "");
-        await writeH5(fn, path, tmp, (file) => writeModel(file, model));
-      });
+    await writeAtomic(path, async (tmp) => {
+      // Node creates the file first, so a folder that refuses it fails at once with the system's reason
+      // (h5wasm gives none), before h5wasm loads and the weights are written (seconds, on a busy machine).
+      writeFileSync(tmp, "");
+      if (/\.keras$/i.test(path)) await writeKerasZip(fn, model, path, tmp);
+      else await writeH5(fn, path, tmp, (file) => writeModel(file, model));
+    });
   } catch (e) {
     throw saveError(fn, path, e);
   }
@@ -182,7 +184,8 @@ async function writeH5(fn: string, target: string, file: string, write: (h5: H5F
   checkWritten(fn, target);
 }
 
-async function saveKerasZip(fn: string, model: tf.LayersModel, path: string): Promise<void> {
+/** Write the `.keras` zip for the save to `target` into `file`. */
+async function writeKerasZip(fn: string, model: tf.LayersModel, target: string, file: string): Promise<void> {
   const config = withModules(kerasConfigOf(model)) as Record<string, unknown>;
   const compile = compileConfig(model);
   if (compile) config["compile_config"] = compile;
@@ -191,7 +194,7 @@ async function saveKerasZip(fn: string, model: tf.LayersModel, path: string): Pr
   const dir = mkdtempSync(join(tmpdir(), "deepdeck-keras-"));
   try {
     const weightsFile = join(dir, "model.weights.h5");
-    await writeH5(fn, path, weightsFile, (file) => writeKeras3Weights(file, model));
+    await writeH5(fn, target, weightsFile, (h5) => writeKeras3Weights(h5, model));
     const text = (v: unknown) => new TextEncoder().encode(JSON.stringify(v));
     const zip = zipSync(
       {
@@ -201,7 +204,7 @@ async function saveKerasZip(fn: string, model: tf.LayersModel, path: string): Pr
       },
       { level: 0 },
     );
-    await writeAtomic(path, (tmp) => writeFileSync(tmp, zip));
+    writeFileSync(file, zip);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

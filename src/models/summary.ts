@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { messages } from "../messages";
+import { checkKnownKeys } from "../options";
 import { boxTable, type BoxColumn } from "../format/box_table";
 import { kerasClassName, kerasLayerNames, kerasModelName } from "./keras_names";
 
@@ -143,8 +144,13 @@ function assertModel(fn: string, model: unknown): asserts model is tf.LayersMode
  * @example const text = dd.summaryText(model, { lineLength: 100 });
  */
 export function summaryText(model: tf.LayersModel, options: SummaryOptions = {}): string {
-  const fn = "summaryText";
+  return summaryFor("summaryText", model, options);
+}
+
+/** The summary's text, with errors that speak as `fn` (summary or summaryText). */
+function summaryFor(fn: string, model: tf.LayersModel, options: SummaryOptions): string {
   assertModel(fn, model);
+  checkKnownKeys(fn, options, ["lineLength"]);
   const lineLength = options.lineLength ?? defaultLineLength;
   if (!Number.isInteger(lineLength) || lineLength < 20)
     throw new RangeError(messages.summaryLineLength(fn, lineLength));
@@ -195,8 +201,7 @@ export function summaryText(model: tf.LayersModel, options: SummaryOptions = {})
  * @example dd.summary(model)
  */
 export function summary(model: tf.LayersModel, options: SummaryOptions = {}): void {
-  assertModel("summary", model);
-  console.log(summaryText(model, options));
+  console.log(summaryFor("summary", model, options));
 }
 
 /**

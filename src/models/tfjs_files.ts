@@ -5,12 +5,13 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve, sep } from "node:path";
 import { replaceDirAtomic } from "../io/atomic_write";
 import { parseJson } from "../io/json";
 import { messages } from "../messages";
+import { bool, checkKnownKeys } from "../options";
 import { disposingOnFailure } from "./cleanup";
-import { saveError } from "./save_errors";
+import { saveError } from "../io/save_errors";
 
 const shardBytes = 4 * 1024 * 1024;
 
@@ -114,7 +115,11 @@ export function readModelArtifacts(dir: string, fn = "loadModel"): tf.io.ModelAr
     if (!validGroup(group)) throw new Error(messages.tfjsBadManifest(fn, file));
     specs.push(...group.weights);
     for (const p of group.paths) {
-      const shard = join(dir, p);
+      // A model.json names files beside it: `../x.bin` or `/etc/x` would read, and lend weights from, elsewhere.
+      const shard = resolve(dir, p);
+      const within = relative(resolve(dir), shard);
+      if (isAbsolute(p) || within === "" || within === ".." || within.startsWith(`..${sep}`) || isAbsolute(within))
+        throw new Error(messages.tfjsShardOutside(fn, file, p));
       if (!existsSync(shard)) throw new Error(messages.tfjsShardMissing(fn, shard));
       buffers.push(readFileSync(shard));
     }
@@ -159,7 +164,10 @@ export async function saveModel(
 ): Promise<SavedModelInfo> {
   if (!(model instanceof tf.LayersModel)) throw new TypeError(messages.notALayersModel("saveModel", model));
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("saveModel", dir));
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new Error(messages.saveModelDirIsFile(dir));
+  checkKnownKeys("saveModel", options, ["includeOptimizer"]);
+  if (options.includeOptimizer !== undefined) bool("saveModel", "includeOptimizer", options.includeOptimizer);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new Error(messages.saveFailed("saveModel", dir, messages.saveTargetIsFile()));
   let info: SavedModelInfo | undefined;
   const includeOptimizer = options.includeOptimizer ?? model.optimizer != null;
   const iterations = includeOptimizer && model.optimizer ? catchIterations(model.optimizer) : null;

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { replaceDirAtomic, writeAtomic, writeFileAtomic } from "../../src/io/atomic_write";
+import { makeDirs, replaceDirAtomic, writeAtomic, writeFileAtomic } from "../../src/io/atomic_write";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-atomic-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -64,4 +65,28 @@ describe("atomic writes", () => {
       ["model"],
     );
   });
+
+  test("makeDirs makes every missing folder, and throws the first refusal", () => {
+    makeDirs(join(scratch, "p", "q", "r"));
+    makeDirs(join(scratch, "p", "q"));
+    assert.ok(existsSync(join(scratch, "p", "q", "r")));
+    writeFileSync(join(scratch, "plain"), "");
+    assert.throws(() => makeDirs(join(scratch, "plain", "x", "y")), { code: "ENOTDIR" });
+    assert.ok(!existsSync(join(scratch, "plain", "x")));
+  });
+
+  // Node's own recursive mkdir spins forever here, so a regression would hang: run it in a child with a limit.
+  test(
+    "makeDirs under /proc/sys (which refuses new entries with ENOENT) fails at once",
+    { skip: process.platform !== "linux" && "procfs is Linux's" },
+    () => {
+      const code = `const { makeDirs } = require(${JSON.stringify(require.resolve("../../src/io/atomic_write"))});
+      for (const d of ["/proc/sys/deepdeck-test", "/proc/sys/deepdeck-test/a/b"]) {
+        try { makeDirs(d); console.log("made " + d); } catch (e) { console.log(e.code + " " + e.syscall); }
+      }`;
+      const run = spawnSync(process.execPath, ["--import", "tsx", "-e", code], { encoding: "utf8", timeout: 20_000 });
+      assert.equal(run.signal, null, `the child was stopped: it hung (${run.stderr})`);
+      assert.equal(run.stdout, "ENOENT mkdir\nENOENT mkdir\n", run.stderr);
+    },
+  );
 });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -131,5 +131,37 @@ describe("damaged tfjs model folders", () => {
     parsed.weightsManifest[0]!.weights = "nope";
     writeFileSync(json, JSON.stringify(parsed));
     await assert.rejects(dd.loadModel(dir), /loadModel: .*model.json has a weightsManifest that is not tfjs's/);
+  });
+
+  test("weight files named outside the model's folder are refused, naming model.json and the path", async () => {
+    await dd.ready();
+    const dir = join(scratch, "confined");
+    const m = model();
+    await dd.saveModel(m, join(dir, "inner"));
+    await dd.saveModel(m, join(dir, "other"));
+    m.dispose();
+    const json = join(dir, "inner", "model.json");
+    const good = JSON.parse(readFileSync(json, "utf8")) as { weightsManifest: { paths: string[] }[] };
+    const shard = good.weightsManifest[0]!.paths[0]!;
+    // Each of these names a real shard of the same model, so only the confinement can refuse it.
+    for (const outside of [`../other/${shard}`, join(dir, "other", shard), `sub/../../other/${shard}`, "."]) {
+      const copy = structuredClone(good);
+      copy.weightsManifest[0]!.paths = [outside];
+      writeFileSync(json, JSON.stringify(copy));
+      const before = tf.memory().numTensors;
+      await assert.rejects(dd.loadModel(join(dir, "inner")), {
+        message: `loadModel: ${json} lists the weight file ${JSON.stringify(outside)}, which is outside its folder; a model.json may name only files in its own folder, so this one is damaged or not to be trusted.`,
+      });
+      assert.equal(tf.memory().numTensors, before, outside);
+    }
+    // A shard in a subfolder is inside: it loads.
+    mkdirSync(join(dir, "inner", "w"));
+    renameSync(join(dir, "inner", shard), join(dir, "inner", "w", shard));
+    const copy = structuredClone(good);
+    copy.weightsManifest[0]!.paths = [`w/${shard}`];
+    writeFileSync(json, JSON.stringify(copy));
+    const back = await dd.loadModel(join(dir, "inner"));
+    back.optimizer?.dispose();
+    back.dispose();
   });
 });

@@ -20,6 +20,11 @@ function reason(target: string, e: NodeJS.ErrnoException): string | null {
     case "EEXIST":
     case "ENOTDIR":
       return statSync(parent).isDirectory() ? null : messages.saveParentIsFile(parent);
+    case "ENOENT":
+      // The missing parents were being created, so an ENOENT means the folder refuses new entries.
+      return statSync(parent).isDirectory() ? messages.saveCannotCreate(parent) : messages.saveParentIsFile(parent);
+    case "EISDIR":
+      return messages.saveTargetIsFolder();
     case "EROFS":
       return messages.saveReadOnly(parent);
     case "EACCES":
