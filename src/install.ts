@@ -12,6 +12,7 @@ import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
 import { withFitCache, type Fit } from "./models/fit_cache";
 import { withParallelFit } from "./models/parallel_fit";
+import { withRunningFits } from "./models/running_fits";
 import { inspectModel } from "./models/summary";
 import { withQuickMode } from "./quick";
 
@@ -40,7 +41,8 @@ export function installPatches(): void {
   setProgressLine(inPlaceLine);
   // Sequential.fit delegates to LayersModel.fit, so wrapping the latter covers both. The cache wraps
   // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key;
-  // data parallelism on wasm goes innermost, so the cache stores and restores its runs like any other.
+  // data parallelism on wasm goes innermost, so the cache stores and restores its runs like any other;
+  // the kernel's interrupt stops the fits that run (not those the cache restores).
   const proto = tf.LayersModel.prototype as unknown as { fit: Fit };
-  proto.fit = withQuickMode(withFitCache(withParallelFit(proto.fit)));
+  proto.fit = withQuickMode(withFitCache(withRunningFits(withParallelFit(proto.fit))));
 }
