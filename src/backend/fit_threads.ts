@@ -8,7 +8,9 @@
  * weight (the weights go out to the workers and their gradients come back, every batch) and a wake-up per
  * batch. Measured on 2 idle cores (bench/train-epoch.ts): the course convnet at batch 64 does ~1,900
  * multiply-adds per weight per batch and trains 1.59x faster data-parallel; the course MLP at batch 128
- * does 128 and trains at 0.77x. Both thresholds sit between the cases measured on both sides of them.
+ * does 128 and trains at 0.77x; 512 sits between them (bench/fit-threads.ts measures more batch sizes, but
+ * only an idle machine gives figures to place it by). The floor of 10M per batch is not measured: it keeps
+ * small models (tests, toy examples) off the workers, whose start-up alone outlasts their training.
  */
 import { availableParallelism } from "node:os";
 import { messages } from "../messages";
