@@ -1,12 +1,15 @@
 /**
  * How much the course convnet's test accuracy varies with the seed: trains it as the deck does (MNIST,
  * 5 epochs, batch 64, adam) once per seed and prints each test accuracy and their mean.
- * `node --import tsx bench/convnet-seeds.ts 1 2 3` (about 7 minutes a seed on 2 cores).
+ * `node --import tsx bench/convnet-seeds.ts 1 2 3` (about 7 minutes a seed on one of 2 idle cores).
+ * On wasm, fit trains as it chooses (data-parallel for this model on several cores); DEEPDECK_FIT_WORKERS=0
+ * keeps it on one thread. Each line says how it trained.
  */
 import * as tf from "@tensorflow/tfjs";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as dd from "../src/index";
+import { lastFitPlan } from "../src/models/parallel_fit";
 import { compiled, courseConvnet } from "./course_models";
 
 async function main(): Promise<void> {
@@ -31,7 +34,9 @@ async function main(): Promise<void> {
     const [, acc] = model.evaluate(xTest, yTest) as tf.Scalar[];
     const value = acc!.dataSync()[0]!;
     accuracies.push(value);
-    console.log(`seed ${seed}: test accuracy ${value.toFixed(4)} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    const plan = lastFitPlan();
+    const how = plan ? `, ${plan.workers + 1} thread${plan.workers ? "s" : ""}: ${plan.why}` : "";
+    console.log(`seed ${seed}: test accuracy ${value.toFixed(4)} (${((Date.now() - t0) / 1000).toFixed(0)} s${how})`);
     model.dispose();
   }
   const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;

@@ -7,10 +7,11 @@
  * install-native), its rows come first; Keras on TensorFlow (the R course's stack) runs the same
  * models in the same run through bench/keras_bench.py, and every row says its time relative to Keras's.
  *
- * The wasm rows run single-threaded (DEEPDECK_WASM_THREADS=1, today's baseline) except the multi-core ones:
- * "data-parallel fit" (DEEPDECK_FIT_WORKERS, worker threads with replicas, in this process) and "threaded
- * build" (tfjs's threaded SIMD build on every core, which starts with the backend: a child process of
- * this script, BENCH_CHILD, measures it in the same run).
+ * The wasm rows run single-threaded (DEEPDECK_WASM_THREADS=1, DEEPDECK_FIT_WORKERS=0) except the multi-core
+ * ones: "data-parallel fit" (DEEPDECK_FIT_WORKERS, worker threads with replicas, in this process), "default"
+ * (DEEPDECK_FIT_WORKERS unset: fit chooses per model, data-parallel for the convnet, one thread for the MLP)
+ * and "threaded build" (tfjs's threaded SIMD build on every core, which starts with the backend: a child
+ * process of this script, BENCH_CHILD, measures it in the same run).
  *
  * Options (environment): BENCH_SCALE=2 trains twice as many samples per measurement; BENCH_CONFIGS=node,keras
  * runs only the configurations whose names start with those words; DEEPDECK_PYTHON names the Python with
@@ -31,6 +32,8 @@ import { compiled, courseConvnet, courseMlp } from "./course_models";
 const scale = Number(process.env["BENCH_SCALE"] ?? 1);
 // The wasm backend starts on one thread here; the threaded build is measured in a child process.
 process.env["DEEPDECK_WASM_THREADS"] ??= "1";
+// fit on one thread unless a row says otherwise (unset, fit chooses: the "default" row).
+process.env["DEEPDECK_FIT_WORKERS"] = "0";
 const cores = cpus().length;
 
 interface ModelSpec {
@@ -115,9 +118,18 @@ const configs: Config[] = [
     batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
     predictSamples: 10000,
     setup: () => void (process.env["DEEPDECK_FIT_WORKERS"] = String(cores - 1)),
-    teardown() {
+    teardown: () => void (process.env["DEEPDECK_FIT_WORKERS"] = "0"),
+  },
+  {
+    // What a student gets: DEEPDECK_FIT_WORKERS unset, fit chooses per model (src/backend/fit_threads.ts).
+    name: "wasm + deepdeck kernels, default (fit chooses)",
+    backend: "wasm",
+    batches: { "MLP 256-128-10": 40, "convnet 32-64-64": 20 },
+    predictSamples: 10000,
+    setup() {
       delete process.env["DEEPDECK_FIT_WORKERS"];
     },
+    teardown: () => void (process.env["DEEPDECK_FIT_WORKERS"] = "0"),
   },
   {
     name: `wasm + deepdeck kernels, threaded build (${cores} threads)`,

@@ -14,6 +14,7 @@ import { inspectTensor } from "./format/inspect";
 import { withFitCache, type Fit } from "./models/fit_cache";
 import { useKerasCrossentropy } from "./models/keras_crossentropy";
 import { withParallelFit } from "./models/parallel_fit";
+import { withRunningFits } from "./models/running_fits";
 import { inspectModel } from "./models/summary";
 import { withQuickMode } from "./quick";
 
@@ -82,9 +83,10 @@ export function installPatches(): void {
   setProgressLine(inPlaceLine);
   // Sequential.fit delegates to LayersModel.fit, so wrapping the latter covers both. The cache wraps
   // the stock fit first, so quick mode's cap on epochs (the outer wrapper) is part of the cache's key;
-  // data parallelism on wasm goes innermost, so the cache stores and restores its runs like any other.
+  // data parallelism on wasm goes innermost, so the cache stores and restores its runs like any other;
+  // the kernel's interrupt stops the fits that run (not those the cache restores).
   const proto = tf.LayersModel.prototype as unknown as { fit: Fit; compile: tf.LayersModel["compile"] };
-  proto.fit = withQuickMode(withFitCache(withParallelFit(proto.fit)));
+  proto.fit = withQuickMode(withFitCache(withRunningFits(withParallelFit(proto.fit))));
   // Cross-entropy on a softmax output trains as in Keras (src/models/keras_crossentropy.ts says why).
   const compile = proto.compile;
   proto.compile = function (this: tf.LayersModel, args: tf.ModelCompileArgs): void {

@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { messages } from "../messages";
 import { installKernels } from "./kernel_registry";
 import { deepdeckKernels } from "./kernels";
+import { fitThreadsLine } from "./fit_threads";
 import { useThreadedWasm, wasmThreadCount, wasmThreadsProblem } from "./wasm_threads";
 import {
   addonPath,
@@ -46,6 +47,8 @@ export interface BackendReport {
   override?: BackendChoice;
   /** Every backend looked at, fastest first. */
   attempts: BackendAttempt[];
+  /** On wasm: how `model.fit` uses the cores, and why (src/backend/fit_threads.ts). */
+  fit?: string;
   /** The report as a notebook shows it: the backend, then one line per backend looked at. */
   toString(): string;
 }
@@ -199,6 +202,7 @@ function describeReport(r: BackendReport): string {
     `TensorFlow.js backend: ${r.backend} (${r.choice}${r.override ? ", chosen by DEEPDECK_BACKEND" : ""})`,
   ];
   for (const a of r.attempts) lines.push(`  ${a.available ? "✓" : "✗"} ${a.choice.padEnd(8)} ${a.detail}`);
+  if (r.fit) lines.push(`  ${r.fit}`);
   return lines.join("\n");
 }
 
@@ -214,7 +218,14 @@ async function choose(): Promise<BackendReport> {
     attempts.push(a);
     if (a.available) {
       await tf.ready();
-      const report: BackendReport = { choice, backend: tf.getBackend(), attempts, ...(override ? { override } : {}) };
+      const backend = tf.getBackend();
+      const report: BackendReport = {
+        choice,
+        backend,
+        attempts,
+        ...(override ? { override } : {}),
+        ...(backend === "wasm" ? { fit: fitThreadsLine() } : {}),
+      };
       Object.defineProperty(report, inspect.custom, { value: () => describeReport(report), enumerable: false });
       Object.defineProperty(report, "toString", { value: () => describeReport(report), enumerable: false });
       lastReport = report;

@@ -1,6 +1,8 @@
 /**
- * Data-parallel `model.fit` on the wasm backend: with `DEEPDECK_FIT_WORKERS=N`, N worker threads (each with
- * its own single-threaded wasm backend and a replica of the model) share every batch with the main thread.
+ * Data-parallel `model.fit` on the wasm backend: N worker threads (each with its own single-threaded wasm
+ * backend and a replica of the model) share every batch with the main thread. N is one per core beyond the
+ * main thread's where a batch does enough work to pay for the exchange (src/backend/fit_threads.ts, with
+ * the estimate in fit_work.ts), else 0; `DEEPDECK_FIT_WORKERS=N` forces N.
  * Each computes the gradients of its rows; main adds them up, weighted by rows (what the whole batch's mean
  * loss gives), and takes one optimizer step on its model; the workers read the new weights from shared
  * memory before the next batch. fit itself is tfjs's own: only its training function is swapped, for the
@@ -17,11 +19,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { once } from "node:events";
-import { availableParallelism } from "node:os";
 import { extname, join } from "node:path";
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { messages } from "../messages";
 import type { Fit } from "./fit_cache";
+import { fitPlan, type FitPlan } from "./fit_work";
 import type { ModelMessage, StepArray, StepMessage, StepResult } from "./parallel_fit_protocol";
 
 /** fit passes inputs, targets and sample weights (null where there are none). */
@@ -36,15 +38,6 @@ interface Internals {
   collectedTrainableWeights: Weight[];
   loss: unknown;
   metrics: unknown;
-}
-
-/** Worker threads for `fit` on wasm: `DEEPDECK_FIT_WORKERS` (0 = off), at most one less than the cores. */
-export function fitWorkersWanted(): number {
-  const v = process.env["DEEPDECK_FIT_WORKERS"];
-  if (v === undefined || v.trim() === "") return 0;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(messages.badFitWorkers(v));
-  return Math.min(n, Math.max(0, availableParallelism() - 1) || 1);
 }
 
 /**
@@ -259,12 +252,30 @@ function parallelTrainFunction(model: tf.LayersModel, session: Session, stock: T
   };
 }
 
-/** `fit`, data-parallel where DEEPDECK_FIT_WORKERS asks for it and the model qualifies; src/install.ts applies it. */
+let lastPlan: FitPlan | null = null;
+
+/** How the last `fit` on wasm trained, and why (null before one, or when it did not qualify). */
+export function lastFitPlan(): FitPlan | null {
+  return lastPlan;
+}
+
+/** Rows in a batch of `fit(x, y, args)`: its batch size (tfjs's default 32), or fewer when x has fewer. */
+function batchRows(x: tf.Tensor | tf.Tensor[], args: tf.ModelFitArgs | undefined): number {
+  const rows = (Array.isArray(x) ? x[0] : x)?.shape[0] ?? 0;
+  return Math.max(1, Math.min(args?.batchSize ?? 32, rows));
+}
+
+/**
+ * `fit`, data-parallel on wasm where the model qualifies and DEEPDECK_FIT_WORKERS or the rule of
+ * src/backend/fit_threads.ts says it pays; src/install.ts applies it.
+ */
 export function withParallelFit(fit: Fit): Fit {
   return async function (this: tf.LayersModel, x, y, args) {
-    const n = fitWorkersWanted();
-    if (n < 1 || !qualifies(this)) return fit.call(this, x, y, args);
-    const session = await open(this, n);
+    if (!qualifies(this)) return fit.call(this, x, y, args);
+    const plan = fitPlan(this, batchRows(x, args));
+    lastPlan = plan;
+    if (plan.workers < 1) return fit.call(this, x, y, args);
+    const session = await open(this, plan.workers);
     if (!session) return fit.call(this, x, y, args);
     const self = this as unknown as Internals;
     const hadOwn = Object.hasOwn(self, "makeTrainFunction");

@@ -8,6 +8,7 @@ import Module, { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
+import { stopRunningFits } from "../models/running_fits";
 import type { CompilerRequest, CompilerWorkerData } from "./compiler_worker";
 import {
   tslabPublicApi,
@@ -225,6 +226,8 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
     inspect: (code, cursor) => compiler.ask({ method: "inspect", prevDecl, src: code, position: cursor }),
     isComplete: (code) => compiler.ask({ method: "isComplete", src: code }),
     interrupt() {
+      // A fit the cell awaited would train on in the background; it stops after its current batch.
+      stopRunningFits();
       interruptNow(new InterruptError("Interrupted: the cell was stopped by the user"));
       resetInterrupt();
     },

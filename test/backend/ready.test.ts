@@ -48,6 +48,8 @@ describe("ready", () => {
     const report = await dd.ready();
     assert.equal(report.override, "wasm");
     assert.match(report.attempts[0]!.detail, /^WebAssembly, (SIMD|no SIMD), (1 thread|[2-8] threads)$/);
+    assert.match(report.fit!, /^fit: /, "and how fit uses the cores");
+    assert.ok(String(report).endsWith(`\n  ${report.fit!}`), "on the report's last line");
   });
   test("DEEPDECK_BACKEND=cpu chooses cpu", async () => {
     process.env["DEEPDECK_BACKEND"] = "cpu";
@@ -55,6 +57,7 @@ describe("ready", () => {
     assert.equal(report.choice, "cpu");
     assert.equal(report.override, "cpu");
     assert.equal(tf.getBackend(), "cpu");
+    assert.equal(report.fit, undefined, "fit trains on one thread off wasm, so the report does not say");
   });
   test("an unknown DEEPDECK_BACKEND is an error listing the choices", async () => {
     process.env["DEEPDECK_BACKEND"] = "webgpu";

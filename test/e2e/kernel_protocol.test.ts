@@ -33,6 +33,16 @@ const cells = [
   'const t: tf.Tensor1D = tf.tensor1d([1, 2]);\nconst cores = new Set(Object.keys(require.cache).filter((k) => k.includes("tfjs-core")).map((k) => k.slice(0, k.indexOf("tfjs-core"))));\n`${t.shape} ${cores.size} ${dd.datasets !== undefined}`',
 ];
 
+const fitCell = [
+  "const m = tf.sequential({ layers: [",
+  '  tf.layers.conv2d({ inputShape: [12, 12, 8], filters: 16, kernelSize: 3, activation: "relu" }),',
+  '  tf.layers.globalAveragePooling2d({}), tf.layers.dense({ units: 3, activation: "softmax" })] });',
+  'm.compile({ optimizer: "adam", loss: "categoricalCrossentropy" });',
+  'const data = [tf.randomUniform([384, 12, 12, 8]), tf.oneHot(tf.randomUniform([384], 0, 3, "int32"), 3)];',
+  "await m.fit(data[0]!, data[1]!, { epochs: 1000, batchSize: 128, verbose: 0, callbacks: {",
+  "  onBatchEnd: async () => { counter.batches++; } } });",
+].join("\n");
+
 const steps: SessionStep[] = [
   ...cells.map((code) => ({ type: "execute" as const, code, stop_on_error: false })),
   { type: "history", hist_access_type: "tail", n: 2, output: false, raw: true },
@@ -49,6 +59,18 @@ const steps: SessionStep[] = [
     stop_on_error: false,
   },
   { type: "execute", code: "`${dd.datasets !== undefined}`" },
+  // A fit the interrupted cell awaited stops too (data-parallel on wasm: its batches pay), not training on.
+  { type: "execute", code: "const counter = { batches: 0 };", stop_on_error: false },
+  {
+    type: "execute",
+    code: fitCell,
+    interrupt_after: 4,
+    stop_on_error: false,
+  },
+  {
+    type: "execute",
+    code: "const seen = counter.batches;\nawait new Promise((r) => setTimeout(r, 2000));\n`${seen > 0} ${counter.batches === seen}`",
+  },
 ];
 
 describe("the deepdeck kernel speaks the Jupyter protocol", { skip }, () => {
@@ -198,5 +220,17 @@ describe("the deepdeck kernel speaks the Jupyter protocol", { skip }, () => {
       assert.equal(r.reply.content["ename"], "KeyboardInterrupt");
     }
     assert.deepEqual(of(step(cells.length + 8), "execute_result")[0]?.content["data"], { "text/plain": "true" });
+  });
+  test("an interrupt stops the fit the cell awaited, after the batch it is on", () => {
+    assert.equal(step(cells.length + 9).reply.content["status"], "ok");
+    const fit = step(cells.length + 10);
+    assert.equal(fit.reply.content["ename"], "KeyboardInterrupt", JSON.stringify(fit.reply.content));
+    assert.equal(stderr(fit), "", "nothing on stderr");
+    const after = step(cells.length + 11);
+    assert.deepEqual(
+      of(after, "execute_result")[0]?.content["data"],
+      { "text/plain": "true true" },
+      "trained, then stopped",
+    );
   });
 });

@@ -1,11 +1,15 @@
 /**
- * Data-parallel fit on wasm (DEEPDECK_FIT_WORKERS): a worker thread trains its share of every batch, and
- * the model ends with the weights, losses, metrics and callbacks one thread gives, up to float rounding.
+ * Data-parallel fit on wasm: a worker thread trains its share of every batch, and the model ends with the
+ * weights, losses, metrics and callbacks one thread gives, up to float rounding. Unset, DEEPDECK_FIT_WORKERS
+ * lets fit choose: one thread for a light model, data-parallel for one whose batches pay (src/backend/fit_threads.ts).
  */
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { registerWasmBackend } from "../../src/backend/ready";
-import { fitWorkersStarted, fitWorkersWanted } from "../../src/models/parallel_fit";
+import { fitWorkersStarted, lastFitPlan } from "../../src/models/parallel_fit";
 import { dd, noLeaks, tf } from "../support/tf";
 
 let previous = "";
@@ -79,10 +83,53 @@ describe("data-parallel fit on wasm", () => {
     two.m.dispose();
   });
 
-  test("DEEPDECK_FIT_WORKERS must be a whole number", () => {
-    process.env["DEEPDECK_FIT_WORKERS"] = "many";
-    assert.throws(() => fitWorkersWanted(), /^Error: DEEPDECK_FIT_WORKERS=many is not a number of worker threads/);
-    process.env["DEEPDECK_FIT_WORKERS"] = "0";
-    assert.equal(fitWorkersWanted(), 0);
+  test("unset, a light model trains on one thread, and says why", async () => {
+    delete process.env["DEEPDECK_FIT_WORKERS"];
+    const x = tf.randomUniform([50, 8, 8, 1], 0, 1, "float32", 3);
+    const y = tf.oneHot(tf.randomUniform([50], 0, 3, "int32", 4), 3);
+    const m = model();
+    const startedBefore = fitWorkersStarted();
+    // The first fit creates Adam's state; the second must leave nothing behind.
+    await m.fit(x, y, { epochs: 1, batchSize: 25, verbose: 0 });
+    await noLeaks(() => m.fit(x, y, { epochs: 1, batchSize: 25, verbose: 0 }).then(() => undefined));
+    assert.equal(fitWorkersStarted(), startedBefore, "no worker started");
+    const plan = lastFitPlan()!;
+    assert.equal(plan.workers, 0);
+    assert.match(plan.why, availableParallelism() > 1 ? /per weight \(< 10\.0M a batch\)$/ : /^one core$/);
+    tf.dispose([x, y]);
+    m.dispose();
+  });
+
+  test("unset, a model whose batches pay trains data-parallel, quietly, leaks nothing, and lets Node exit", () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, DEEPDECK_BACKEND: "wasm" };
+    delete env["DEEPDECK_FIT_WORKERS"];
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(__dirname, "fixtures", "fit_auto.ts")], {
+      encoding: "utf8",
+      env,
+      // Far above the few seconds it takes: a worker holding Node open would end here.
+      timeout: 120_000,
+    });
+    assert.equal(r.signal, null, `the child ended by itself; stderr: ${r.stderr}`);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, "", "nothing on stderr");
+    const run = JSON.parse(r.stdout.trim().split("\n").at(-1)!) as {
+      fitLine: string;
+      plan: { workers: number; why: string };
+      started: number;
+      loss: number[];
+      leaked: number;
+    };
+    assert.equal(run.leaked, 0, "no tensor left behind");
+    assert.equal(run.loss.length, 2);
+    assert.ok(run.loss.every(Number.isFinite));
+    if (availableParallelism() === 1) {
+      assert.deepEqual(run.plan, { workers: 0, why: "one core" });
+      assert.equal(run.started, 0);
+    } else {
+      assert.equal(run.plan.workers, availableParallelism() - 1);
+      assert.equal(run.plan.why, "14.8M multiply-adds per batch of 128, 12,102 per weight (≥ 512)");
+      assert.equal(run.started, run.plan.workers, "its workers trained");
+      assert.match(run.fitLine, /^fit: \d+ threads, data-parallel, where a batch does ≥ 512 multiply-adds per weight/);
+    }
   });
 });
