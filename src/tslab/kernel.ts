@@ -11,6 +11,8 @@ import { createCellRunner, deepdeckRoot, type CellOutcome, type CellRunner } fro
 import { loadedTslabJupyter, loadZeromq, tslabTypeScriptVersion, tslabVersion } from "./internals";
 import { kernelDisplaySlot } from "./display_adapter";
 import { errorContent, type ErrorContent } from "./traceback";
+// Loaded at start, after the sockets are bound (it loads tfjs).
+import type * as Backend from "../backend/ready";
 
 interface ConnectionInfo {
   transport: string;
@@ -456,12 +458,18 @@ export async function startKernel(connectionFile: string): Promise<void> {
       void kernel.handle(channel, msg);
     }
   };
-  // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports.
+  // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports,
+  // and the native TensorFlow its `dd.ready()` will most likely choose (a fraction of a second to load).
   setImmediate(() => {
     try {
       require(deepdeckRoot);
     } catch {
       // The cell that imports it reports why.
+    }
+    try {
+      (require("../backend/ready") as typeof Backend).preloadNativeBackend();
+    } catch {
+      // Its dd.ready() reports it.
     }
   });
   void serve("shell", shell);
