@@ -188,9 +188,12 @@ export class DeepdeckKernel {
       this.log(`deepdeck kernel: ${type} failed: ${err.traceback.join("\n")}`);
     }
     this.status(msg, "idle");
+    if (type === "kernel_info_request") this.onKernelInfo();
   }
 
   onShutdown: () => void = () => process.exit(0);
+  /** Called after each kernel_info reply and its idle status are queued (startKernel then loads deepdeck's runtime). */
+  onKernelInfo: () => void = () => {};
   log: (text: string) => void = (text) => console.error(text);
 
   interrupt(): void {
@@ -459,19 +462,30 @@ export async function startKernel(connectionFile: string): Promise<void> {
     }
   };
   // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports,
-  // and the native TensorFlow its `dd.ready()` will most likely choose (a fraction of a second to load).
-  setImmediate(() => {
-    try {
-      require(deepdeckRoot);
-    } catch {
-      // The cell that imports it reports why.
-    }
-    try {
-      (require("../backend/ready") as typeof Backend).preloadNativeBackend();
-    } catch {
-      // Its dd.ready() reports it.
-    }
-  });
+  // and the native TensorFlow its `dd.ready()` will most likely choose (seconds together on a busy machine).
+  // Both block this thread, so they wait for the front-end's first kernel_info to be answered and sent
+  // (or a second, for a client that never asks): the kernel is "ready" as soon as its sockets are.
+  let preloading = false;
+  const preload = () => {
+    if (preloading) return;
+    preloading = true;
+    void Promise.all(chains.values()).then(() =>
+      setImmediate(() => {
+        try {
+          require(deepdeckRoot);
+        } catch {
+          // The cell that imports it reports why.
+        }
+        try {
+          (require("../backend/ready") as typeof Backend).preloadNativeBackend();
+        } catch {
+          // Its dd.ready() reports it.
+        }
+      }),
+    );
+  };
+  kernel.onKernelInfo = preload;
+  setTimeout(preload, 1000).unref();
   void serve("shell", shell);
   void serve("control", control);
   void (async () => {
