@@ -188,12 +188,9 @@ export class DeepdeckKernel {
       this.log(`deepdeck kernel: ${type} failed: ${err.traceback.join("\n")}`);
     }
     this.status(msg, "idle");
-    if (type === "kernel_info_request") this.onKernelInfo();
   }
 
   onShutdown: () => void = () => process.exit(0);
-  /** Called after each kernel_info reply and its idle status are queued (startKernel then loads deepdeck's runtime). */
-  onKernelInfo: () => void = () => {};
   log: (text: string) => void = (text) => console.error(text);
 
   interrupt(): void {
@@ -448,23 +445,10 @@ export async function startKernel(connectionFile: string): Promise<void> {
   process.on("unhandledRejection", (reason) => kernel.failure(reason));
   process.on("uncaughtException", (error) => kernel.failure(error));
 
-  const serve = async (channel: "shell" | "control", socket: typeof shell) => {
-    for await (const frames of socket) {
-      let msg: Message;
-      try {
-        msg = parse(frames, sign);
-      } catch (e) {
-        realStderr(`deepdeck kernel: dropped a message: ${(e as Error).message}\n`);
-        continue;
-      }
-      // Not awaited: completion and inspection answer while a cell runs (cells queue among themselves).
-      void kernel.handle(channel, msg);
-    }
-  };
   // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports,
   // and the native TensorFlow its `dd.ready()` will most likely choose (seconds together on a busy machine).
-  // Both block this thread, so they wait for the front-end's first kernel_info to be answered and sent
-  // (or a second, for a client that never asks): the kernel is "ready" as soon as its sockets are.
+  // Both block this thread, so they start once the first request (a front-end's kernel_info) is answered
+  // and sent: the kernel is "ready" as soon as its sockets are.
   let preloading = false;
   const preload = () => {
     if (preloading) return;
@@ -484,8 +468,21 @@ export async function startKernel(connectionFile: string): Promise<void> {
       }),
     );
   };
-  kernel.onKernelInfo = preload;
-  setTimeout(preload, 1000).unref();
+
+  const serve = async (channel: "shell" | "control", socket: typeof shell) => {
+    for await (const frames of socket) {
+      let msg: Message;
+      try {
+        msg = parse(frames, sign);
+      } catch (e) {
+        realStderr(`deepdeck kernel: dropped a message: ${(e as Error).message}\n`);
+        continue;
+      }
+      // Not awaited: completion and inspection answer while a cell runs (cells queue among themselves).
+      void kernel.handle(channel, msg);
+      preload();
+    }
+  };
   void serve("shell", shell);
   void serve("control", control);
   void (async () => {
