@@ -7,7 +7,10 @@
  *
  * --baseline also times stock tslab's kernel (what deepdeck's kernel ran before it served the protocol
  * itself) on the same cell, in the same run, alternating, so the machine's load affects both alike.
- * Prints each run and the medians: "ready" is the kernel_info reply, "first result" the cell's reply.
+ * Prints each run and the medians: "ready" is the kernel_info reply, "first result" the cell's reply (both
+ * from asking for the kernel; the cell is sent the moment the kernel is ready, so it waits for everything a
+ * start does), "kernel CPU" the kernel process's user + system time by then (all threads; a busy machine
+ * stretches the wall times, less so this).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -39,7 +42,14 @@ const folder = join(scratch, "notebook");
 mkdirSync(folder);
 const cell = 'import * as dd from "deepdeck";\nawait dd.ready();';
 
-function once(kernel: string): { ready: number; result: number } {
+interface Times {
+  ready: number;
+  result: number;
+  /** The kernel process's CPU time (user + system, every thread) when the result came; NaN off Linux. */
+  cpu: number;
+}
+
+function once(kernel: string): Times {
   const run = runKernelSession([{ type: "execute", code: cell }], {
     kernel,
     cwd: kernel === "deepdeck" ? folder : join(__dirname, "..", "notebooks"),
@@ -48,12 +58,12 @@ function once(kernel: string): { ready: number; result: number } {
   });
   const reply = run.results[0]?.reply?.content;
   if (reply?.["status"] !== "ok") throw new Error(`${kernel}: the cell failed: ${JSON.stringify(run.results[0])}`);
-  return { ready: run.timing.ready, result: run.timing.steps[0]! };
+  return { ready: run.timing.ready, result: run.timing.steps[0]!, cpu: run.timing.cpu ?? NaN };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const kernels = baseline ? ["deepdeck", "stock-tslab"] : ["deepdeck"];
-const times = new Map(kernels.map((k) => [k, [] as { ready: number; result: number }[]]));
+const times = new Map(kernels.map((k) => [k, [] as Times[]]));
 console.log(
   `${cpus().length} cores, load average ${loadavg()
     .map((l) => l.toFixed(1))
@@ -64,12 +74,14 @@ try {
     for (const k of kernels) {
       const t = once(k);
       times.get(k)!.push(t);
-      console.log(`${k.padEnd(12)} run ${i + 1}: ready ${t.ready.toFixed(2)} s, first result ${t.result.toFixed(2)} s`);
+      console.log(
+        `${k.padEnd(12)} run ${i + 1}: ready ${t.ready.toFixed(2)} s, first result ${t.result.toFixed(2)} s, kernel CPU ${t.cpu.toFixed(2)} s`,
+      );
     }
   }
   for (const [k, ts] of times)
     console.log(
-      `${k.padEnd(12)} median of ${ts.length}: ready ${median(ts.map((t) => t.ready)).toFixed(2)} s, first result ${median(ts.map((t) => t.result)).toFixed(2)} s`,
+      `${k.padEnd(12)} median of ${ts.length}: ready ${median(ts.map((t) => t.ready)).toFixed(2)} s, first result ${median(ts.map((t) => t.result)).toFixed(2)} s, kernel CPU ${median(ts.map((t) => t.cpu)).toFixed(2)} s`,
     );
   console.log(
     `load average after: ${loadavg()

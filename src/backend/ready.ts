@@ -262,3 +262,33 @@ export function resetBackendChoice(): void {
   pending = null;
   lastReport = null;
 }
+
+/**
+ * Load the native addon the next {@link ready} would try first (libtensorflow: most of a native ready()),
+ * without choosing a backend or registering one. The kernel calls it at start, while TypeScript compiles
+ * the first cell, so that cell's `ready()` finds it loaded. Nothing happens when DEEPDECK_BACKEND names
+ * wasm or cpu (or is not a backend's name) or no addon is built; a failure to load is left for ready() to
+ * report, as it would have.
+ */
+export function preloadNativeBackend(): void {
+  let override: BackendChoice | undefined;
+  try {
+    override = parseOverride(process.env["DEEPDECK_BACKEND"]);
+  } catch {
+    return;
+  }
+  for (const choice of ["node-gpu", "node"] as const) {
+    if (override !== undefined && override !== choice) continue;
+    const dir = nativePackageDir(packages[choice]! as NativePackage);
+    if (!dir) continue;
+    const addon = addonPath(dir);
+    if (!existsSync(addon)) continue;
+    try {
+      quietTensorFlowLogs();
+      withQuietStderr(dir, () => require(addon) as unknown);
+    } catch {
+      // ready() loads it again and says why it failed.
+    }
+    return;
+  }
+}

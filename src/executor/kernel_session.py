@@ -12,8 +12,9 @@ Reads a JSON session description on stdin:
              {"type": "inspect", "code": "...", "cursor_pos": 2}, {"type": "is_complete", "code": "..."},
              {"type": "history", "hist_access_type": "tail", "n": 10}, {"type": "sleep", "seconds": 0.1},
              {"type": "execute", "code": "while (true) {}", "interrupt_after": 1}]}
-Writes JSON to OUTPUT.json (not stdout: the kernel inherits stdout, and a Node kernel makes it non-blocking): {"timing": {"ready": s, "steps": [s, ...]}, "results": [{"reply": {...}, "iopub": [...]}]}
-where times are seconds since the kernel was asked to start and each iopub entry is {"msg_type", "content"}.
+Writes JSON to OUTPUT.json (not stdout: the kernel inherits stdout, and a Node kernel makes it non-blocking): {"timing": {"ready": s, "steps": [s, ...], "cpu": s}, "results": [{"reply": {...}, "iopub": [...]}]}
+where times are seconds since the kernel was asked to start, "cpu" the kernel process's CPU time after the
+steps (Linux only), and each iopub entry is {"msg_type", "content"}.
 """
 import json
 import os
@@ -81,6 +82,17 @@ def collect(kc, msg_id, timeout):
     return {"reply": reply, "iopub": iopub}
 
 
+def kernel_cpu_seconds(km):
+    """The kernel process's CPU time so far (user + system, all its threads), where /proc tells it (Linux)."""
+    try:
+        pid = km.provisioner.process.pid
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (AttributeError, OSError, ValueError, IndexError):
+        return None
+
+
 def main():
     session = json.load(sys.stdin)
     timeout = session.get("timeout", 60)
@@ -105,6 +117,9 @@ def main():
                     km.interrupt_kernel()
                 out["results"].append(collect(kc, msg_id, step.get("timeout", timeout)))
             out["timing"]["steps"].append(time.monotonic() - t0)
+        cpu = kernel_cpu_seconds(km)
+        if cpu is not None:
+            out["timing"]["cpu"] = cpu
         kc.stop_channels()
     finally:
         km.shutdown_kernel(now=True)

@@ -38,8 +38,11 @@ export interface StepResult {
 }
 
 export interface SessionResult {
-  /** Seconds from asking for the kernel: `ready` when it answered kernel_info, `steps` after each step. */
-  timing: { ready: number; steps: number[] };
+  /**
+   * Seconds from asking for the kernel: `ready` when it answered kernel_info, `steps` after each step;
+   * `cpu` is the kernel process's CPU time (user + system) after the steps, where /proc has it (Linux).
+   */
+  timing: { ready: number; steps: number[]; cpu?: number };
   results: (StepResult | null)[];
 }
 

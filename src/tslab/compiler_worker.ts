@@ -5,7 +5,7 @@
  * Requests come from cells.ts ({@link CompilerRequest}); every answer is plain data.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createMappedConverter, tslabModules, type Converter } from "./internals";
+import { createMappedConverter, saveTslabTypeScriptCache, tslabModules, type Converter } from "./internals";
 
 export type CompilerRequest =
   | { id: number; method: "convert"; prevDecl: string; src: string }
@@ -66,4 +66,6 @@ if (parentPort) {
   conv();
   if (data.warmUp) conv().convert("", data.warmUp);
   port.postMessage({ id: 0, result: "ready" });
+  // After the warm-up the code cache holds the functions a start compiles; written once the first cell had its turn.
+  setTimeout(saveTslabTypeScriptCache, 1000).unref();
 }

@@ -13,6 +13,7 @@
 import Module, { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { codeCacheFile, requireWithCodeCache } from "./code_cache";
 
 export const tslabDir = dirname(require.resolve("tslab/package.json"));
 const tslabRequire = createRequire(join(tslabDir, "package.json"));
@@ -83,9 +84,24 @@ export interface TslabTypeScript {
 }
 
 let typescript: TslabTypeScript | null = null;
-/** tslab's TypeScript, loaded on first use (it is most of a kernel's start; the compiler worker loads it). */
+let saveTypeScriptCache = (): void => {};
+/**
+ * tslab's TypeScript, loaded on first use (it is most of a kernel's start; the compiler worker loads it),
+ * through V8's code cache (code_cache.ts).
+ */
 export function tslabTypeScript(): TslabTypeScript {
-  return (typescript ??= tslabRequire("@tslab/typescript-for-tslab") as TslabTypeScript);
+  if (!typescript) {
+    const file = tslabRequire.resolve("@tslab/typescript-for-tslab");
+    const loaded = requireWithCodeCache(file, codeCacheFile(file, tslabTypeScriptVersion));
+    typescript = loaded.exports as TslabTypeScript;
+    saveTypeScriptCache = loaded.saveCache;
+  }
+  return typescript;
+}
+
+/** Write the code cache of tslab's TypeScript when the load had none; after a warm-up it holds what that compiled. */
+export function saveTslabTypeScriptCache(): void {
+  saveTypeScriptCache();
 }
 
 /** The version of tslab's TypeScript, without loading it. */
@@ -97,6 +113,14 @@ export const tslabTypeScriptVersion = (
 
 const inlineMapPattern = /\n?\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 const mapCommentPattern = /\n?\/\/# sourceMappingURL=\S+\s*$/;
+
+/**
+ * No watcher on declaration files under node_modules: a start compiles ~900 of them (tfjs, @types/node,
+ * TypeScript's lib) and a watcher each costs time and a file handle, while the kernel would not reload the
+ * JavaScript of a package changed under it anyway. Folders stay watched, so a package installed while the
+ * kernel runs still resolves; the notebook's own .ts files stay watched too.
+ */
+export const watchOptions = { excludeFiles: ["/**/node_modules"] };
 
 export interface ConverterOptions {
   /** Compiler `paths` added to tslab's options (absolute targets). */
@@ -120,7 +144,8 @@ export function createMappedConverter(options: ConverterOptions): {
           target.createWatchCompilerHost(
             rootFiles,
             { ...compilerOptions, inlineSourceMap: true, paths: { ...options.paths } },
-            ...rest,
+            // system, createProgram, reportDiagnostic, reportWatchStatus, projectReferences, watchOptions.
+            ...[...rest.slice(0, 4), undefined, watchOptions],
           );
       if (key === "transpileModule")
         return (input: string, opts: { fileName?: string; compilerOptions?: Record<string, unknown> }) => {
@@ -182,6 +207,8 @@ export function tslabModules(): {
   isCompleteCode: (code: string) => { completed: boolean; indent?: string };
   printQuickInfo: (info: unknown) => string;
 } {
+  // Their modules require TypeScript; loaded first here, it comes through the code cache.
+  tslabTypeScript();
   const metadata = tslabRequire("./dist/metadata.js") as { getCodeMetadata: (src: string) => CodeMetadata };
   const converterModule = tslabRequire("./dist/converter.js") as TslabConverterModule;
   const inspect = tslabRequire("./dist/inspect.js") as { printQuickInfo: (info: unknown) => string };

@@ -11,6 +11,8 @@ import { createCellRunner, deepdeckRoot, type CellOutcome, type CellRunner } fro
 import { loadedTslabJupyter, loadZeromq, tslabTypeScriptVersion, tslabVersion } from "./internals";
 import { kernelDisplaySlot } from "./display_adapter";
 import { errorContent, type ErrorContent } from "./traceback";
+// Loaded at start, after the sockets are bound (it loads tfjs).
+import type * as Backend from "../backend/ready";
 
 interface ConnectionInfo {
   transport: string;
@@ -443,6 +445,30 @@ export async function startKernel(connectionFile: string): Promise<void> {
   process.on("unhandledRejection", (reason) => kernel.failure(reason));
   process.on("uncaughtException", (error) => kernel.failure(error));
 
+  // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports,
+  // and the native TensorFlow its `dd.ready()` will most likely choose (seconds together on a busy machine).
+  // Both block this thread, so they start once the first request (a front-end's kernel_info) is answered
+  // and sent: the kernel is "ready" as soon as its sockets are.
+  let preloading = false;
+  const preload = () => {
+    if (preloading) return;
+    preloading = true;
+    void Promise.all(chains.values()).then(() =>
+      setImmediate(() => {
+        try {
+          require(deepdeckRoot);
+        } catch {
+          // The cell that imports it reports why.
+        }
+        try {
+          (require("../backend/ready") as typeof Backend).preloadNativeBackend();
+        } catch {
+          // Its dd.ready() reports it.
+        }
+      }),
+    );
+  };
+
   const serve = async (channel: "shell" | "control", socket: typeof shell) => {
     for await (const frames of socket) {
       let msg: Message;
@@ -454,16 +480,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
       }
       // Not awaited: completion and inspection answer while a cell runs (cells queue among themselves).
       void kernel.handle(channel, msg);
+      preload();
     }
   };
-  // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports.
-  setImmediate(() => {
-    try {
-      require(deepdeckRoot);
-    } catch {
-      // The cell that imports it reports why.
-    }
-  });
   void serve("shell", shell);
   void serve("control", control);
   void (async () => {

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
 import { afterEach, describe, test } from "node:test";
 import { inspect } from "node:util";
 import { dd, tf } from "../support/tf";
@@ -78,5 +80,44 @@ describe("ready", () => {
       dd.ready(),
       /The backend "node" asked for by DEEPDECK_BACKEND is not available: not installed: run `npx deepdeck install-native`/,
     );
+  });
+});
+
+describe("preloadNativeBackend", () => {
+  /** In a fresh process: preload, then say whether the addon is built and loaded and a backend registered. */
+  function preloadIn(env: NodeJS.ProcessEnv): { out: { built: boolean; loaded: boolean; registered: boolean } } & {
+    stderr: string;
+  } {
+    const src = (p: string) => JSON.stringify(join(__dirname, "..", "..", "src", p));
+    const script = `require("tsx/cjs");
+      const { existsSync, realpathSync } = require("node:fs");
+      const tf = require("@tensorflow/tfjs");
+      const { preloadNativeBackend } = require(${src("backend/ready.ts")});
+      const { addonPath, nativePackageDir } = require(${src("backend/native.ts")});
+      preloadNativeBackend();
+      const dir = nativePackageDir("@tensorflow/tfjs-node");
+      const addon = dir ? addonPath(dir) : null;
+      const built = !!addon && existsSync(addon);
+      console.log(JSON.stringify({ built, loaded: built && realpathSync(addon) in require.cache,
+        registered: !!tf.findBackendFactory("tensorflow") }));`;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", env });
+    assert.equal(r.status, 0, r.stderr);
+    return { out: JSON.parse(r.stdout) as { built: boolean; loaded: boolean; registered: boolean }, stderr: r.stderr };
+  }
+  const base = { ...process.env };
+  delete base["DEEPDECK_BACKEND"];
+
+  test("loads the native addon ready() would try first, quietly, and registers no backend", () => {
+    const { out, stderr } = preloadIn(base);
+    assert.equal(out.loaded, out.built, "the addon is loaded exactly when it is built");
+    assert.equal(out.registered, false, "the choice stays ready()'s: tfjs-node itself is not loaded");
+    assert.equal(stderr, "");
+  });
+  test("loads nothing when DEEPDECK_BACKEND names wasm, cpu or no backend", () => {
+    for (const backend of ["wasm", "cpu", "no-such-backend"]) {
+      const { out, stderr } = preloadIn({ ...base, DEEPDECK_BACKEND: backend });
+      assert.deepEqual([out.loaded, out.registered], [false, false], backend);
+      assert.equal(stderr, "");
+    }
   });
 });

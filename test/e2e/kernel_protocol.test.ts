@@ -234,3 +234,28 @@ describe("the deepdeck kernel speaks the Jupyter protocol", { skip }, () => {
     );
   });
 });
+
+describe("the deepdeck kernel loads what a first cell needs while it compiles", { skip }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), "deepdeck-preload-"));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  test("deepdeck's runtime, and the native addon unless DEEPDECK_BACKEND says otherwise, before a cell asks", () => {
+    findPython();
+    const dataDir = join(scratch, "jupyter");
+    installKernelSpec({ dataDir });
+    // A first cell that imports nothing: what it finds loaded, the kernel loaded on its own.
+    const code =
+      "const loaded = Object.keys(require.cache);\n" +
+      `\`\${loaded.includes(${JSON.stringify(join(__dirname, "..", "..", "dist", "index.js"))})} ` +
+      "${loaded.some((f) => /tfjs-node.*\\.node$/.test(f))}`";
+    const run = runKernelSession([{ type: "execute", code }], {
+      cwd: scratch,
+      timeout: 120,
+      env: { ...process.env, JUPYTER_DATA_DIR: dataDir },
+    });
+    const reply = run.results[0]?.reply;
+    assert.equal(reply?.content["status"], "ok", JSON.stringify(run.results[0]));
+    const native = process.env["DEEPDECK_BACKEND"] !== "wasm" && process.env["DEEPDECK_BACKEND"] !== "cpu";
+    const result = run.results[0]!.iopub.find((m) => m.msg_type === "execute_result");
+    assert.deepEqual(result?.content["data"], { "text/plain": `true ${native}` });
+  });
+});

@@ -14,6 +14,7 @@ import {
   tslabDir,
   tslabModules,
   tslabPublicApi,
+  tslabTypeScript,
 } from "../../src/tslab/internals";
 import { cellPosition, registerCellScript } from "../../src/tslab/traceback";
 
@@ -50,6 +51,33 @@ describe("tslab internals deepdeck's kernel relies on", () => {
         "deepdeck's types are found",
       );
     } finally {
+      converter.close();
+    }
+  });
+  test("declarations under node_modules get no file watcher; deepdeck's own and the notebook's do", () => {
+    const sys = (tslabTypeScript() as unknown as { sys: { watchFile: (path: string, ...rest: unknown[]) => unknown } })
+      .sys;
+    const watched: string[] = [];
+    const original = sys.watchFile;
+    sys.watchFile = (path, ...rest) => {
+      watched.push(path);
+      return original.call(sys, path, ...rest);
+    };
+    const { converter } = createMappedConverter({ paths: kernelPaths() });
+    try {
+      const out = converter.convert("", 'import * as tf from "@tensorflow/tfjs";\nimport * as dd from "deepdeck";\n');
+      assert.deepEqual(out.diagnostics, []);
+      assert.deepEqual(
+        watched.filter((p) => p.includes("/node_modules/")),
+        [],
+        "tfjs, @types/node and TypeScript's lib are not watched",
+      );
+      assert.ok(
+        watched.some((p) => p.startsWith(join(deepdeckRoot, "dist"))),
+        `deepdeck's declarations are watched (${watched.length} watched)`,
+      );
+    } finally {
+      sys.watchFile = original;
       converter.close();
     }
   });
