@@ -33,7 +33,7 @@ import {
   type NativePackage,
   type NativeProvenance,
 } from "../backend/native";
-import { replaceDirAtomic, writeAtomicSync, writeFileAtomic } from "../io/atomic_write";
+import { makeDirs, replaceDirAtomic, writeAtomicSync, writeFileAtomic } from "../io/atomic_write";
 import { exportedSymbols } from "./elf";
 import { linkSelf, packageRoot } from "../project/link";
 
@@ -459,7 +459,7 @@ export function quietStderrPath(pkgDir: string): string {
 export function buildQuietStderr(pkgDir: string, python: string): void {
   const work = join(pkgDir, "build-deepdeck");
   rmSync(work, { recursive: true, force: true });
-  mkdirSync(work, { recursive: true });
+  makeDirs(work);
   const source = join(packageRoot, "src", "cli", "native");
   for (const f of readdirSync(source)) copyFileSync(join(source, f), join(work, f));
   try {

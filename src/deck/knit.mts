@@ -4,8 +4,8 @@
  * code up to that chunk, so a deck whose code has not changed builds without running anything.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
-import { writeFileAtomic } from "../io/atomic_write.js";
+import { existsSync, readFileSync } from "node:fs";
+import { makeDirs, writeFileAtomic } from "../io/atomic_write.js";
 import { executeNotebook, makeNotebook, type CellOutput } from "../executor/execute.js";
 import type { ParsedDeck } from "./parse.mjs";
 
@@ -110,7 +110,7 @@ export function knit(deck: ParsedDeck, options: KnitOptions): KnitResult {
     for (const expr of deck.inline.filter((e) => e.after === chunk.id))
       cells.push({ id: expr.id, kind: "inline", source: `String(${expr.expression})` });
   }
-  mkdirSync(options.workDir, { recursive: true });
+  makeDirs(options.workDir);
   const run = executeNotebook(makeNotebook(cells.map((c) => c.source)), {
     cwd: options.workDir,
     timeout: options.timeout ?? 3600,

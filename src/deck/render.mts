@@ -4,9 +4,10 @@
  * applied, inline expressions replaced by their values, math as KaTeX HTML. The author's markdown is
  * otherwise kept byte for byte (edits are spliced in by source offsets).
  */
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CellOutput } from "../executor/execute.js";
+import { makeDirs } from "../io/atomic_write.js";
 import { pictureEdits } from "./figures/index.mjs";
 import type { ParsedDeck } from "./parse.mjs";
 import type { Chunk, Edit } from "./source.mjs";
@@ -69,7 +70,7 @@ export function renderOutputs(chunk: Chunk, outputs: CellOutput[], figuresDir: s
       const path = join(figuresDir, file);
       // The slide and print pages share one figures folder: a figure is written once.
       if (!existsSync(path)) {
-        mkdirSync(figuresDir, { recursive: true });
+        makeDirs(figuresDir);
         writeFileSync(path, svg ? joinText(data["image/svg+xml"]) : Buffer.from(joinText(data["image/png"]), "base64"));
       }
       parts.push(`${chunk.indent}<img class="knit-figure" src="figures/${file}" alt="${alt}">`);
@@ -97,7 +98,7 @@ export function renderDeck(
     ...pictureEdits(deck.source, deck.chunks, {
       ...(options.print ? { print: true } : {}),
       write: (file, svg) => {
-        mkdirSync(options.figuresDir, { recursive: true });
+        makeDirs(options.figuresDir);
         writeFileSync(join(options.figuresDir, file), svg);
       },
     }),

@@ -3,8 +3,9 @@
  * modules the classic Node way (node_modules up from the notebook), so the project links itself
  * into its own node_modules.
  */
-import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, lstatSync, readlinkSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
+import { makeDirs } from "../io/atomic_write";
 
 /** The package root (the folder holding package.json and dist/). */
 export const packageRoot = resolve(dirname(__filename), "..", "..");
@@ -19,7 +20,7 @@ export function linkSelf(root = packageRoot): { link: string; changed: boolean }
   } catch {
     // No previous link.
   }
-  mkdirSync(join(root, "node_modules"), { recursive: true });
+  makeDirs(join(root, "node_modules"));
   symlinkSync(process.platform === "win32" ? root : "..", link, process.platform === "win32" ? "junction" : "dir");
   return { link, changed: true };
 }
