@@ -10,6 +10,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { barSpec, bowl, disposed, path, progress } from "./support/public_inputs";
 import { dd, tf } from "./support/tf";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-bad-"));
@@ -51,25 +52,6 @@ const f = {} as {
   kernel: tf.Tensor;
 };
 
-const disposed = (shape: number[] = [2, 2]) => {
-  const t = tf.zeros(shape);
-  t.dispose();
-  return t;
-};
-const bowl: dd.SurfaceFunction = (x, y) => tf.add(tf.square(x), tf.square(y));
-const path: dd.SurfacePath = {
-  name: "sgd",
-  points: [
-    [1, 1],
-    [0.5, 0.5],
-  ],
-};
-const barSpec = {
-  data: { values: [{ a: "x", b: 1 }] },
-  mark: "bar",
-  encoding: { x: { field: "a", type: "nominal" }, y: { field: "b", type: "quantitative" } },
-} as const;
-const progress = { step: 1, steps: 2, elapsedMs: 10, logs: { loss: 0.5 }, done: false };
 const history = { history: { loss: [1, 0.5] } };
 /** A bad argument, given where the types would refuse it. */
 const x = (v: unknown): never => v as never;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { requireDebianFashion, sharedDatasets } from "./support/datasets";
+import { barSpec, bowl, disposed, path, progress } from "./support/public_inputs";
 import { dd, tf } from "./support/tf";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-faults-"));
@@ -68,27 +69,6 @@ function cnn(): tf.LayersModel {
   m.compile({ optimizer: "adam", loss: "categoricalCrossentropy", metrics: ["accuracy"] });
   return m;
 }
-
-const bowl: dd.SurfaceFunction = (x, y) => tf.add(tf.square(x), tf.square(y));
-const path: dd.SurfacePath = {
-  name: "sgd",
-  points: [
-    [1, 1],
-    [0.5, 0.5],
-  ],
-};
-const barSpec = {
-  data: { values: [{ a: "x", b: 1 }] },
-  mark: "bar",
-  encoding: { x: { field: "a", type: "nominal" }, y: { field: "b", type: "quantitative" } },
-} as const;
-const progress = { step: 1, steps: 2, elapsedMs: 10, logs: { loss: 0.5 }, done: false };
-
-const disposed = () => {
-  const t = tf.zeros([2, 2]);
-  t.dispose();
-  return t;
-};
 
 const cases = (): Case[] => [
   // Backend.
