@@ -11,6 +11,7 @@ import { parseJson } from "../io/json";
 import { messages } from "../messages";
 import { bool, checkKnownKeys } from "../options";
 import { disposingOnFailure } from "./cleanup";
+import { ownOptimizer } from "./training_config";
 import { saveError } from "../io/save_errors";
 
 const shardBytes = 4 * 1024 * 1024;
@@ -214,7 +215,9 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("loadModel", dir));
   const artifacts = readModelArtifacts(dir);
   try {
-    return await disposingOnFailure(() => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
+    const model = await disposingOnFailure(() => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
+    ownOptimizer(model);
+    return model;
   } catch (e) {
     throw new Error(messages.loadModelFailed(dir, (e as Error).message), { cause: e });
   }

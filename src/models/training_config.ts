@@ -236,6 +236,15 @@ export function kerasLossOf(model: tf.LayersModel): unknown {
 }
 
 /**
+ * Make `model` own the optimizer it was compiled with from a file, so that model.dispose() frees the
+ * optimizer's variables as tfjs does for optimizers given by name (tf.loadLayersModel leaves them behind).
+ */
+export function ownOptimizer(model: tf.LayersModel): void {
+  if ((model as unknown as { optimizer_?: unknown }).optimizer_ === undefined) return;
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+}
+
+/**
  * Compile `model` from a Keras training config. Returns whether it did; when it cannot, the model is
  * left uncompiled and a warning names `source`, what could not be compiled and why.
  */
@@ -252,9 +261,7 @@ export function compileFromTrainingConfig(model: tf.LayersModel, config: Dict, s
       loss: lossFn as tf.ModelCompileArgs["loss"],
       metrics: metrics(config["metrics"], lossRaw, lossFn),
     });
-    // The model owns the optimizer it was compiled with here, so model.dispose() frees it (as tfjs does
-    // for optimizers given by name).
-    (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
+    ownOptimizer(model);
     kerasLosses.set(model, { compiled: (model as unknown as { loss: unknown }).loss, keras: lossRaw });
     sparseTargets(model, lossRaw);
     return true;

@@ -204,6 +204,19 @@ describe("tfjs format on disk", () => {
       await tf.setBackend("wasm");
     });
   }
+  test("a loaded compiled model frees its optimizer with it: loading and disposing leaves no tensor", async () => {
+    const model = mlp();
+    const dir = join(scratch, "owned-optimizer");
+    await dd.saveModel(model, dir);
+    model.dispose();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 3; i++) {
+      const loaded = await dd.loadModel(dir);
+      assert.ok(loaded.optimizer, "loaded compiled");
+      loaded.dispose();
+    }
+    assert.equal(tf.memory().numTensors, before);
+  });
   test("saving over a model replaces it whole; large models are sharded", async () => {
     const dir = join(scratch, "replace");
     await dd.saveModel(mlp(), dir);
