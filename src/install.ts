@@ -7,7 +7,7 @@ import * as tf from "@tensorflow/tfjs";
 import { inspect } from "node:util";
 import { installGradients } from "./backend/kernel_registry";
 import { deepdeckGradients } from "./backend/kernels";
-import { NativeAdamOptimizer, withNativeAdam } from "./backend/native_adam";
+import { NativeAdamOptimizer, kerasAdam } from "./backend/native_adam";
 import { setProgressLine } from "./data/progress";
 import { inPlaceLine } from "./display/display";
 import { inspectTensor } from "./format/inspect";
@@ -75,9 +75,10 @@ export function installPatches(): void {
     enumerable: false,
     value: inspectModel,
   });
-  // Adam on native TensorFlow in two TensorFlow ops per weight and step; compile's "adam" goes through
-  // tf.train.adam, and loaded models make theirs from the class name "Adam" (fromConfig): the same choice.
-  tf.train.adam = withNativeAdam(tf.train.adam.bind(tf.train));
+  // Adam with Keras's update on every backend (on native TensorFlow in two TensorFlow ops per weight and
+  // step); compile's "adam" goes through tf.train.adam, and loaded models make theirs from the class name
+  // "Adam" (fromConfig): the same choice.
+  tf.train.adam = kerasAdam;
   tf.serialization.SerializationMap.register(NativeAdamOptimizer);
   // Downloads report progress through the display layer: one bar updated in place in a notebook.
   setProgressLine(inPlaceLine);

@@ -8,16 +8,17 @@
  * back into the tfjs variable (one `ReadVariableOp`) for the next forward pass.
  *
  * The update is TensorFlow's (and Keras's), which puts epsilon outside the bias correction:
- * lr_t = lr·√(1-β₂ᵗ)/(1-β₁ᵗ), var -= lr_t·m/(√v + ε); tfjs's own Adam divides by √v̂ + ε with
- * v̂ = v/(1-β₂ᵗ), which differs by ε·(1-√(1-β₂ᵗ)), noticeably only in the first steps.
+ * lr_t = lr·√(1-β₂ᵗ)/(1-β₁ᵗ), var -= lr_t·m/(√v + ε), as the other backends' KerasAdamOptimizer does
+ * in tfjs ops (src/backend/keras_adam.ts); tfjs's own Adam divides by √v̂ + ε with v̂ = v/(1-β₂ᵗ).
  *
  * `tf.train.adam` (and so `optimizer: "adam"` in `model.compile`) returns this optimizer while the
- * `tensorflow` backend is active (src/install.ts); every other backend keeps tfjs's. Its state
+ * `tensorflow` backend is active, and a KerasAdamOptimizer on every other backend (src/install.ts). Its state
  * serializes as tfjs's does: getWeights gives the step count, then every m, then every v, as
  * `<variable>/m` and `<variable>/v`, held in variables the optimizer owns (updated on each call).
  */
 import * as tf from "@tensorflow/tfjs";
 import { messages } from "../messages";
+import { KerasAdamOptimizer } from "./keras_adam";
 
 /** tfjs-core's NamedTensor, which @tensorflow/tfjs does not re-export. */
 interface NamedTensor {
@@ -126,8 +127,8 @@ function read(backend: NativeBackend, handle: number): tf.Tensor {
   return backend.createOutputTensor(value!);
 }
 
-/** Adam whose steps are TensorFlow's ResourceApplyAdam (see the top of this file); made by {@link withNativeAdam}. */
-export class NativeAdamOptimizer extends tf.AdamOptimizer {
+/** Adam whose steps are TensorFlow's ResourceApplyAdam (see the top of this file); made by {@link kerasAdam}. */
+export class NativeAdamOptimizer extends KerasAdamOptimizer {
   private slots: Slot[] = [];
 
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
@@ -242,7 +243,7 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
     cls: tf.serialization.SerializableConstructor<T>,
     config: tf.serialization.ConfigDict,
   ): T {
-    const make = tf.getBackend() === "tensorflow" ? NativeAdamOptimizer : tf.AdamOptimizer;
+    const make = tf.getBackend() === "tensorflow" ? NativeAdamOptimizer : KerasAdamOptimizer;
     return tf.AdamOptimizer.fromConfig(make as unknown as typeof cls, config);
   }
 
@@ -263,12 +264,11 @@ function disposeSlots(backend: NativeBackend, slots: Slot[]): void {
 }
 
 /**
- * `tf.train.adam` that returns a {@link NativeAdamOptimizer} while the `tensorflow` backend is active
- * and tfjs's AdamOptimizer everywhere else; src/install.ts puts it in place of tfjs's.
+ * `tf.train.adam` with Keras's update: a {@link NativeAdamOptimizer} while the `tensorflow` backend is
+ * active, a {@link KerasAdamOptimizer} everywhere else; src/install.ts puts it in place of tfjs's.
  */
-export function withNativeAdam(adam: typeof tf.train.adam): typeof tf.train.adam {
-  return (learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number) =>
-    tf.getBackend() === "tensorflow"
-      ? new NativeAdamOptimizer(learningRate, beta1, beta2, epsilon)
-      : adam(learningRate, beta1, beta2, epsilon);
+export function kerasAdam(learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon?: number): tf.AdamOptimizer {
+  return tf.getBackend() === "tensorflow"
+    ? new NativeAdamOptimizer(learningRate, beta1, beta2, epsilon)
+    : new KerasAdamOptimizer(learningRate, beta1, beta2, epsilon);
 }

@@ -1,10 +1,12 @@
-// deepdeck's Adam for the native backend and tfjs's everywhere else; this file runs on every backend
-// test/backends.ts runs, each checking the Adam its backend gets. Node-only parts: native_adam_node.test.ts.
+// deepdeck's Adam, Keras's update on every backend: native for the native backend, tfjs ops elsewhere; this
+// file runs on every backend test/backends.ts runs, each checking the Adam its backend gets (the cpu one
+// too). Node-only parts: native_adam_node.test.ts.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { KerasAdamOptimizer } from "../../src/backend/keras_adam";
 import { NativeAdamOptimizer } from "../../src/backend/native_adam";
 import { dd, noLeaks, tf } from "../support/tf";
 
@@ -60,12 +62,13 @@ function step(optimizer: tf.Optimizer, variable: tf.Variable, g: number[]): void
   gradient.dispose();
 }
 
-/** Which Adam each backend gets: deepdeck's on native TensorFlow, tfjs's on the others. */
-const expected: Record<string, { native: boolean; reference: (w: number[], g: number[][]) => number[] }> = {
-  tensorflow: { native: true, reference: (w, g) => kerasAdam(w, g).w },
-  wasm: { native: false, reference: tfjsAdam },
-  cpu: { native: false, reference: tfjsAdam },
+/** Which Adam each backend gets: the native one on native TensorFlow, the one in tfjs ops on the others. */
+const expected: Record<string, typeof tf.AdamOptimizer> = {
+  tensorflow: NativeAdamOptimizer,
+  wasm: KerasAdamOptimizer,
+  cpu: KerasAdamOptimizer,
 };
+const keras = (w: number[], g: number[][]) => kerasAdam(w, g).w;
 
 let scratch = "";
 before(async () => {
@@ -82,7 +85,7 @@ describe("Adam on the backend this run chose", () => {
     model.compile({ optimizer: "adam", loss: "meanSquaredError" });
     for (const opt of [made, model.optimizer]) {
       // tfjs's optimizers answer instanceof by duck typing: compare classes.
-      assert.equal(opt.constructor, want.native ? NativeAdamOptimizer : tf.AdamOptimizer, tf.getBackend());
+      assert.equal(opt.constructor, want, tf.getBackend());
       assert.equal(opt.getClassName(), "Adam");
     }
     assert.deepEqual(made.getConfig(), { learningRate: lr, beta1, beta2, epsilon: eps });
@@ -90,25 +93,28 @@ describe("Adam on the backend this run chose", () => {
     model.dispose();
   });
 
-  test("five steps match a float64 reference of that Adam's formula (Keras's on node, tfjs's elsewhere)", async () => {
-    const want = expected[tf.getBackend()]!;
-    const keras = kerasAdam(start, grads).w;
-    const tfjs = tfjsAdam(start, grads);
-    assert.ok(maxDiff(keras, tfjs) > 1e-3, "the two formulas differ here, so the check below tells them apart");
-    await noLeaks(() => {
-      const optimizer = tf.train.adam(lr, beta1, beta2, eps);
-      const variable = tf.tidy(() => tf.variable(tf.tensor2d(start, [3, 2])));
-      for (const g of grads) step(optimizer, variable, g);
-      const got = variable.dataSync();
-      assert.ok(maxDiff(got, want.reference(start, grads)) < 1e-5, Array.from(got).join(", "));
-      assert.equal(optimizer.iterations, grads.length);
-      optimizer.dispose();
-      variable.dispose();
-    });
+  test("five steps match a float64 reference of Keras's formula, not tfjs's, here and on cpu", async () => {
+    const ref = keras(start, grads);
+    assert.ok(maxDiff(ref, tfjsAdam(start, grads)) > 1e-3, "the two formulas differ here: the check tells them apart");
+    const chosen = tf.getBackend();
+    for (const backend of [chosen, "cpu"]) {
+      await tf.setBackend(backend);
+      await noLeaks(() => {
+        const optimizer = tf.train.adam(lr, beta1, beta2, eps);
+        assert.equal(optimizer.constructor, expected[backend]);
+        const variable = tf.tidy(() => tf.variable(tf.tensor2d(start, [3, 2])));
+        for (const g of grads) step(optimizer, variable, g);
+        const got = variable.dataSync();
+        assert.ok(maxDiff(got, ref) < 1e-5, `${backend}: ${Array.from(got).join(", ")}`);
+        assert.equal(optimizer.iterations, grads.length);
+        optimizer.dispose();
+        variable.dispose();
+      });
+    }
+    await tf.setBackend(chosen);
   });
 
   test("a weight set from outside between steps (setWeights, loading) is the one the next step updates", async () => {
-    const want = expected[tf.getBackend()]!;
     await noLeaks(() => {
       const optimizer = tf.train.adam(lr, beta1, beta2, eps);
       const variable = tf.tidy(() => tf.variable(tf.tensor2d(start, [3, 2])));
@@ -117,8 +123,8 @@ describe("Adam on the backend this run chose", () => {
       tf.tidy(() => variable.assign(tf.tensor2d(moved, [3, 2])));
       step(optimizer, variable, grads[1]!);
       // The second step from the moved weight, with the moments of the first.
-      const one = want.reference(start, grads.slice(0, 1));
-      const two = want.reference(start, grads.slice(0, 2));
+      const one = keras(start, grads.slice(0, 1));
+      const two = keras(start, grads.slice(0, 2));
       const expectedW = moved.map((w, i) => w + (two[i]! - one[i]!));
       assert.ok(maxDiff(variable.dataSync(), expectedW) < 1e-5, Array.from(variable.dataSync()).join(", "));
       optimizer.dispose();
@@ -171,7 +177,7 @@ describe("Adam on the backend this run chose", () => {
     const dir = join(scratch, "model");
     await dd.saveModel(model, dir);
     const loaded = await dd.loadModel(dir);
-    assert.equal(loaded.optimizer.constructor, want.native ? NativeAdamOptimizer : tf.AdamOptimizer);
+    assert.equal(loaded.optimizer.constructor, want);
     const [saved, back] = [await model.optimizer.getWeights(), await loaded.optimizer.getWeights()];
     assert.deepEqual(
       back.map((w) => w.tensor.shape),
@@ -185,8 +191,7 @@ describe("Adam on the backend this run chose", () => {
     assert.ok(maxDiff(wa.dataSync(), wb.dataSync()) < 1e-6);
     tf.dispose([saved[0]!.tensor, back[0]!.tensor, x, y]);
     model.dispose();
-    // tfjs's loadLayersModel does not give the model the optimizer it deserializes: dispose it here.
-    loaded.optimizer.dispose();
+    // The loaded model owns the optimizer it made from the file (tfjs's loadLayersModel alone does not).
     loaded.dispose();
     assert.equal(tf.memory().numTensors, before, "no tensor left behind");
   });
