@@ -77,7 +77,9 @@ async function fitKey(
   args: FitArgs,
 ): Promise<string> {
   const h = createHash("sha256");
-  h.update(`deepdeck-fit-2|${tf.version_core}|${tf.getBackend()}|`);
+  // The version of what deepdeck's training computes, raised whenever a change alters it, so a stored run
+  // is never one older arithmetic gave (2: Keras's cross-entropy gradient; 3: Keras's Adam on every backend).
+  h.update(`deepdeck-fit-3|${tf.version_core}|${tf.getBackend()}|`);
   // Layer names change with every model built in a session (dense_Dense1, dense_Dense4, ...): they are not part of the key.
   h.update(
     JSON.stringify(model.layers.map((l) => ({ cls: l.getClassName(), config: { ...l.getConfig(), name: undefined } }))),
