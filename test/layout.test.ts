@@ -1,6 +1,6 @@
 /** The house rules that lint cannot see (README, Layout); the import rules between wings are eslint's. */
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { test } from "node:test";
 
@@ -13,6 +13,12 @@ function files(dir: string): string[] {
     return statSync(path).isDirectory() ? files(path) : /\.m?ts$/.test(name) ? [path] : [];
   });
 }
+function readdirSyncDeep(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? readdirSyncDeep(path) : [path];
+  });
+}
 const folders = (dir: string) => readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory());
 
 test("every src/<folder>/ has a test/<folder>/ with tests in it", () => {
@@ -23,6 +29,19 @@ test("every src/<folder>/ has a test/<folder>/ with tests in it", () => {
       `src/${folder}/ has no tests under test/${folder}/`,
     );
   }
+});
+
+test("dist/ holds only what src/ compiles to: the build starts from an empty dist/", () => {
+  // A module left from an earlier build shadows a folder of the same name (dist/messages.js over
+  // dist/messages/index.js), so an updated checkout would run old code.
+  const dist = join(root, "dist");
+  const outputs = readdirSyncDeep(dist).filter((f) => /\.m?js$/.test(f));
+  assert.ok(outputs.length > 0, "npm test builds dist/ first");
+  const stale = outputs.filter((f) => {
+    const base = join(src, relative(dist, f)).replace(/\.(m?)js$/, ".$1ts");
+    return !existsSync(base);
+  });
+  assert.deepEqual(stale, []);
 });
 
 test("tfjs kernels and gradients are registered from one module, the kernel registry", () => {
