@@ -99,16 +99,19 @@ async function deepdeck(data: Data, model: ModelName, seed: number): Promise<Run
   return { model, side: "deepdeck", seed, accuracy: scores["accuracy"] ?? NaN, loss: scores.loss, seconds };
 }
 
-function stats(xs: number[]): { mean: number; sd: number; min: number; max: number } {
+function stats(xs: number[]): { mean: number; median: number; sd: number; min: number; max: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
   const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : NaN;
-  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { mean, median, sd, min: sorted[0]!, max: sorted.at(-1)! };
 }
 
 function table(runs: Run[]): string {
   const rows = [
-    "| model | side | runs | test accuracies (by seed) | mean | sd | min-max | fit s (mean) |",
-    "|---|---|---|---|---|---|---|---|",
+    "| model | side | runs | test accuracies (by seed) | mean | median | sd | min-max | fit s (mean) |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   const notes: string[] = [];
   for (const model of ["mlp", "convnet"] as const) {
@@ -120,7 +123,7 @@ function table(runs: Run[]): string {
       const a = stats(rs.map((r) => r.accuracy));
       const s = stats(rs.map((r) => r.seconds));
       rows.push(
-        `| ${model} | ${side} | ${rs.length} | ${rs.map((r) => r.accuracy.toFixed(4)).join(" ")} | ${a.mean.toFixed(4)} | ${a.sd.toFixed(4)} | ${a.min.toFixed(4)}-${a.max.toFixed(4)} | ${s.mean.toFixed(0)} |`,
+        `| ${model} | ${side} | ${rs.length} | ${rs.map((r) => r.accuracy.toFixed(4)).join(" ")} | ${a.mean.toFixed(4)} | ${a.median.toFixed(4)} | ${a.sd.toFixed(4)} | ${a.min.toFixed(4)}-${a.max.toFixed(4)} | ${s.mean.toFixed(0)} |`,
       );
     }
     const k = bySide.get("keras");
