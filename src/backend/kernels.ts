@@ -6,6 +6,7 @@ import { convBackpropKernels, dilatedConv2DGradient } from "./conv2d_gradients";
 import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
 import { nativeIdentityKernels } from "./native_identity_kernels";
 import { nativeKernels } from "./native_kernels";
+import { nativeMatMul } from "./native_mat_mul";
 import { nativeMaxPoolGrad } from "./native_max_pool_grad";
 import { nativeReluGradient, nativeReluGradKernel, reluGradGradient } from "./native_relu_grad";
 import { wasmCopyKernels } from "./wasm_copy_kernels";
@@ -25,6 +26,7 @@ export const deepdeckKernels: readonly KernelDescriptor[] = [
   ...nativeIdentityKernels,
   nativeReluGradKernel,
   nativeMaxPoolGrad,
+  nativeMatMul,
 ];
 
 export const deepdeckGradients: readonly GradientDescriptor[] = [
