@@ -7,7 +7,7 @@ import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
 import { nativeIdentityKernels } from "./native_identity_kernels";
 import { nativeKernels } from "./native_kernels";
 import { nativeMatMul } from "./native_mat_mul";
-import { nativeMaxPoolGrad } from "./native_max_pool_grad";
+import { nativeMaxPool, nativeMaxPoolGrad } from "./native_max_pool";
 import { nativeReluGradient, nativeReluGradKernel, reluGradGradient } from "./native_relu_grad";
 import { wasmCopyKernels } from "./wasm_copy_kernels";
 import { wasmKernelFixes } from "./wasm_kernels";
@@ -25,6 +25,7 @@ export const deepdeckKernels: readonly KernelDescriptor[] = [
   ...nativeKernels,
   ...nativeIdentityKernels,
   nativeReluGradKernel,
+  nativeMaxPool,
   nativeMaxPoolGrad,
   nativeMatMul,
 ];

@@ -1,10 +1,11 @@
-// Max pooling's gradient on the tensorflow backend runs oneDNN's pooling and its gradient, with the values
-// of tfjs-node's own MaxPoolGrad and of the cpu backend's gradient, on the course convnet's two pooling
-// shapes and on overlapping, strided and same-padded windows. test/backends.ts runs this file on node only.
+// Max pooling and its gradient on the tensorflow backend run oneDNN's pooling and its gradient (the forward
+// pass keeping its workspace for the gradient while training), with the values of tfjs-node's own kernels
+// and of the cpu backend, on the course convnet's two pooling shapes and on overlapping, strided and
+// same-padded windows. test/backends.ts runs this file on node only.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { isDeepdeckKernel, useStockKernels } from "../../src/backend/kernel_registry";
-import { nativeMaxPoolGradFellBack } from "../../src/backend/native_max_pool_grad";
+import { keptWorkspaces, nativeMaxPoolFellBack, waitingWorkspaces } from "../../src/backend/native_max_pool";
 import { opsOf } from "../support/native_ops";
 import { dd, noLeaks, tf } from "../support/tf";
 
@@ -97,7 +98,8 @@ function gradient(c: Case, x: tf.Tensor4D, dy: tf.Tensor4D): Float32Array {
 }
 
 describe("MaxPoolGrad on the tensorflow backend", () => {
-  test("is deepdeck's kernel there", () => {
+  test("are deepdeck's kernels there", () => {
+    assert.ok(isDeepdeckKernel("MaxPool", "tensorflow"));
     assert.ok(isDeepdeckKernel("MaxPoolGrad", "tensorflow"));
   });
 
@@ -106,8 +108,9 @@ describe("MaxPoolGrad on the tensorflow backend", () => {
       const { x, dy } = inputs(c);
       try {
         const ours = await noLeaks(() => gradient(c, x, dy));
-        assert.equal(nativeMaxPoolGradFellBack(), false);
-        const undo = useStockKernels(["MaxPoolGrad"], "tensorflow");
+        assert.equal(nativeMaxPoolFellBack(), false);
+        assert.equal(waitingWorkspaces(), 0, "the gradient took the forward pass's workspace");
+        const undo = useStockKernels(["MaxPool", "MaxPoolGrad"], "tensorflow");
         let stock: Float32Array;
         try {
           stock = gradient(c, x, dy);
@@ -133,7 +136,7 @@ describe("MaxPoolGrad on the tensorflow backend", () => {
       }
     });
 
-  test("runs oneDNN's two ops instead of TensorFlow's MaxPoolGrad, and leaves no tensor behind", async () => {
+  test("a training step pools once with oneDNN and takes its gradient from the workspace, leaving no tensor behind", async () => {
     const c = cases[0]!;
     const { x, dy } = inputs(c);
     const grad = () =>
@@ -151,14 +154,100 @@ describe("MaxPoolGrad on the tensorflow backend", () => {
         const ops = opsOf(() => {
           g = grad();
         });
+        assert.equal(ops["MaxPool"], undefined);
         assert.equal(ops["MaxPoolGrad"], undefined);
         assert.equal(ops["_MklNativeMaxPool"], 1);
         assert.equal(ops["_MklNativeMaxPoolGrad"], 1);
         g!.dispose();
       });
       assert.equal(held(), before, "the backend holds no more tensors (the workspace freed)");
+      assert.equal(waitingWorkspaces(), 0);
     } finally {
       tf.dispose([x, dy]);
+    }
+  });
+
+  test("outside a gradient, MaxPool is tfjs-node's, with the training forward pass's values", async () => {
+    const c = cases[1]!;
+    const { x, dy } = inputs(c);
+    try {
+      await noLeaks(() => {
+        let plain: tf.Tensor | undefined;
+        const ops = opsOf(() => {
+          plain = tf.maxPool(x, 2, 2, "valid");
+        });
+        assert.deepEqual(ops, { MaxPool: 1 });
+        assert.equal(waitingWorkspaces(), 0);
+        // The forward pass of a gradient, as oneDNN's: the same output.
+        let training: Float32Array | undefined;
+        tf.grad((t: tf.Tensor) => {
+          const y = tf.maxPool(t as tf.Tensor4D, 2, 2, "valid");
+          training = y.dataSync() as Float32Array;
+          return y.mul(dy).sum();
+        })(x).dispose();
+        assert.deepEqual(training, plain!.dataSync());
+        plain!.dispose();
+      });
+    } finally {
+      tf.dispose([x, dy]);
+    }
+  });
+
+  test("a gradient without its workspace (MaxPoolGrad run on its own) pools again, with the stock kernel's values", async () => {
+    const c = cases[0]!;
+    const { x, dy } = inputs(c);
+    const attrs = { filterSize: 2, strides: 2, pad: "valid" };
+    const y = tf.maxPool(x, 2, 2, "valid");
+    const run = () => tf.engine().runKernel<tf.Tensor>("MaxPoolGrad", { dy, input: x, output: y }, attrs);
+    try {
+      await noLeaks(() => {
+        let ours: tf.Tensor | undefined;
+        const ops = opsOf(() => {
+          ours = run();
+        });
+        assert.deepEqual(ops, { _MklNativeMaxPool: 1, _MklNativeMaxPoolGrad: 1 });
+        const undo = useStockKernels(["MaxPoolGrad"], "tensorflow");
+        try {
+          const stock = run();
+          assert.deepEqual(ours!.dataSync(), stock.dataSync());
+          stock.dispose();
+        } finally {
+          undo();
+        }
+        ours!.dispose();
+      });
+    } finally {
+      tf.dispose([x, dy, y]);
+    }
+  });
+
+  test("a workspace whose gradient never runs is freed at the next pooling; at most keptWorkspaces wait", async () => {
+    const x = tf.randomNormal<tf.Rank.R4>([2, 8, 8, 3], 0, 1, "float32", 3);
+    try {
+      const before = tf.memory().numTensors;
+      // Pooled twice while recording, but only the second pooling leads to the result.
+      const pooledOffPath = () =>
+        tf.grad((t: tf.Tensor) => {
+          tf.maxPool(t as tf.Tensor4D, 2, 2, "valid");
+          return tf.maxPool(t as tf.Tensor4D, 2, 2, "valid").sum();
+        })(x);
+      pooledOffPath().dispose();
+      assert.equal(waitingWorkspaces(), 1, "the off-path pooling's workspace waits");
+      assert.equal(tf.memory().numTensors, before + 1);
+      pooledOffPath().dispose();
+      assert.equal(waitingWorkspaces(), 1, "the first one was freed when the next pooling came");
+      // Many poolings whose gradients never run, all while their outputs live: no more than keptWorkspaces.
+      tf.grad((t: tf.Tensor) => {
+        const outs = Array.from({ length: keptWorkspaces + 5 }, () => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid"));
+        return tf.addN(outs.slice(0, 1)).sum();
+      })(x).dispose();
+      assert.ok(waitingWorkspaces() <= keptWorkspaces, `${waitingWorkspaces()} wait`);
+      // A training step afterwards frees them all (their outputs are gone).
+      tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, "valid").sum())(x).dispose();
+      assert.equal(waitingWorkspaces(), 0);
+      assert.equal(tf.memory().numTensors, before);
+    } finally {
+      x.dispose();
     }
   });
 
