@@ -7,7 +7,8 @@
  *
  * With kernel names as arguments (`bench/native-ab.ts MaxPoolGrad`), "stock" is deepdeck's node backend with
  * only those kernels put back to tfjs-node's own, so one change is timed against the rest held fixed;
- * `BENCH_MODELS=convnet` times one model.
+ * `BENCH_MODELS=convnet` times one model; `BENCH_ROUNDS=9` alternates nine times instead of three (a loaded
+ * machine), and medians are taken over the rounds.
  */
 import { performance } from "node:perf_hooks";
 import { loadavg } from "node:os";
@@ -59,13 +60,14 @@ async function main(): Promise<void> {
   for (const s of specs) {
     const runs: Record<string, number[]> = { stock: [], deepdeck: [] };
     const cpu: Record<string, number[]> = { stock: [], deepdeck: [] };
-    for (let r = 0; r < 3; r++)
+    const rounds = Number(process.env["BENCH_ROUNDS"] ?? 3);
+    for (let r = 0; r < rounds; r++)
       for (const stock of [true, false]) {
         const m = await rate(s.build, s.input, s.batch, s.batches, stock);
         runs[stock ? "stock" : "deepdeck"]!.push(m.rate);
         cpu[stock ? "stock" : "deepdeck"]!.push(m.cpuMsPerStep);
       }
-    const median = (v: number[]) => [...v].sort((a, b) => a - b)[1]!;
+    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
     const [a, b] = [median(runs["stock"]!), median(runs["deepdeck"]!)];
     const [ca, cb] = [median(cpu["stock"]!), median(cpu["deepdeck"]!)];
     console.log(
