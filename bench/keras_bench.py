@@ -5,6 +5,8 @@ random data of MNIST's shape; model.fit samples/s after a one-batch warm-up (med
 model.predict with its default arguments on 10,000 samples. Prints one JSON object on stdout.
 
 Usage: python keras_bench.py '{"MLP 256-128-10": 5120, "convnet 32-64-64": 1280}' [repeats]
+       python keras_bench.py --serve   (bench/keras-pairs.ts: one JSON line in, {"model", "samples"}, one
+                                        train rate out, so Keras and deepdeck alternate under the same load)
 """
 import json
 import os
@@ -69,7 +71,17 @@ def measure_predict(build, shape, n=10000):
     return n / (time.perf_counter() - t0)
 
 
+def serve():
+    print(json.dumps({"keras": keras.__version__}), flush=True)
+    for line in sys.stdin:
+        ask = json.loads(line)
+        build, shape, batch = SPECS[ask["model"]]
+        print(json.dumps({"train": measure(build, shape, batch, ask["samples"])}), flush=True)
+
+
 def main():
+    if sys.argv[1] == "--serve":
+        return serve()
     samples = json.loads(sys.argv[1])
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     import tensorflow as tf

@@ -21,6 +21,8 @@ const onlyOn: Record<string, string> = {
   "native_adam_node.test.ts": "node",
   "native_identity_kernels.test.ts": "node",
   "native_relu_grad.test.ts": "node",
+  "native_max_pool.test.ts": "node",
+  "native_mat_mul.test.ts": "node",
   "install_native.test.ts": "wasm",
   "kernelspec.test.ts": "wasm",
   "deck.test.mts": "wasm",

@@ -6,6 +6,8 @@ import { convBackpropKernels, dilatedConv2DGradient } from "./conv2d_gradients";
 import type { GradientDescriptor, KernelDescriptor } from "./kernel_registry";
 import { nativeIdentityKernels } from "./native_identity_kernels";
 import { nativeKernels } from "./native_kernels";
+import { nativeMatMul } from "./native_mat_mul";
+import { nativeMaxPool, nativeMaxPoolGrad } from "./native_max_pool";
 import { nativeReluGradient, nativeReluGradKernel, reluGradGradient } from "./native_relu_grad";
 import { wasmCopyKernels } from "./wasm_copy_kernels";
 import { wasmKernelFixes } from "./wasm_kernels";
@@ -23,6 +25,9 @@ export const deepdeckKernels: readonly KernelDescriptor[] = [
   ...nativeKernels,
   ...nativeIdentityKernels,
   nativeReluGradKernel,
+  nativeMaxPool,
+  nativeMaxPoolGrad,
+  nativeMatMul,
 ];
 
 export const deepdeckGradients: readonly GradientDescriptor[] = [

@@ -18,7 +18,10 @@ export interface BackendTraits {
   native: boolean;
   /** Write tensors straight into the backend's memory (wasm); null where tfjs copies them in anyway. */
   heap: HeapTensors | null;
-  /** deepdeck's wasm kernel replacements apply (wasm only; native TensorFlow has only its no-op Cast and Reshape, native_identity_kernels.ts). */
+  /**
+   * deepdeck's wasm kernel replacements apply (wasm only; native TensorFlow has its own few, each a TensorFlow op
+   * or two in place of tfjs-node's: no-op Cast and Reshape, MaxPoolGrad as oneDNN's, BatchMatMul as MatMul).
+   */
   replacementKernels: boolean;
 }
 
