@@ -63,8 +63,11 @@ function main(files: string[]): number {
   }
   let failed = 0;
   for (const backend of backends) {
-    // With one backend chosen by the user, every file runs on it (as before this runner).
-    const selected = chosen ? files.filter((f) => onlyOn[basename(f)] !== "node") : filesFor(backend, files);
+    // With one backend chosen by the user, every file runs on it (as before this runner), but the node-only
+    // ones, which need the native backend, run only when it is the one chosen.
+    const selected = chosen
+      ? files.filter((f) => onlyOn[basename(f)] !== "node" || chosen === "node")
+      : filesFor(backend, files);
     console.log(`\n# Tests on the ${backend} backend (${selected.length} files)`);
     // Node's runner given no files searches the whole folder (.venv/ included): a run with none is skipped,
     // its files having run on their own backend.
