@@ -20,3 +20,20 @@ export async function disposingOnFailure<T>(build: () => Promise<T>): Promise<T>
     throw e;
   }
 }
+
+/**
+ * The model a tfjs topology (Keras's JSON, as model.json holds it) describes, with freshly initialised
+ * weights; a failed build leaves nothing behind.
+ */
+export function modelFromTopology(topology: unknown): Promise<tf.LayersModel> {
+  return disposingOnFailure(() => {
+    // tfjs builds the model before its first await; the scope frees what its initialisers leave behind
+    // (LSTM's unit_forget_bias initialiser leaks four tensors per layer). Variables outlive scopes.
+    tf.engine().startScope();
+    try {
+      return tf.models.modelFromJSON({ modelTopology: topology } as Parameters<typeof tf.models.modelFromJSON>[0]);
+    } finally {
+      tf.engine().endScope();
+    }
+  });
+}

@@ -12,7 +12,7 @@ import { basename, join } from "node:path";
 import { parseJson } from "../io/json";
 import { messages } from "../messages";
 import { bool, checkKnownKeys } from "../options";
-import { disposingOnFailure } from "./cleanup";
+import { modelFromTopology } from "./cleanup";
 import { closeH5, openH5, readingH5, stringAttr, type H5Group } from "./hdf5";
 import { child, isGroup } from "./h5_nodes";
 import { loadKeras3Weights } from "./keras3_weights";
@@ -34,16 +34,7 @@ const fn = "loadKeras";
 async function buildModel(config: unknown, file: string, what: string): Promise<tf.LayersModel> {
   try {
     const topology = normaliseKerasConfig(config as never, file);
-    return await disposingOnFailure(() => {
-      // tfjs builds the model before its first await; the scope frees what its initialisers leave behind
-      // (LSTM's unit_forget_bias initialiser leaks four tensors per layer). Variables outlive scopes.
-      tf.engine().startScope();
-      try {
-        return tf.models.modelFromJSON({ modelTopology: topology });
-      } finally {
-        tf.engine().endScope();
-      }
-    });
+    return await modelFromTopology(topology);
   } catch (e) {
     if (e instanceof Error && e.message.startsWith(`${fn}: `)) throw e;
     throw new Error(messages.kerasConfigRejected(fn, what, (e as Error).message), { cause: e });

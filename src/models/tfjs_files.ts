@@ -10,7 +10,7 @@ import { replaceDirAtomic } from "../io/atomic_write";
 import { parseJson } from "../io/json";
 import { messages } from "../messages";
 import { bool, checkKnownKeys } from "../options";
-import { disposingOnFailure } from "./cleanup";
+import { modelFromTopology } from "./cleanup";
 import { ownOptimizer } from "./training_config";
 import { saveError } from "../io/save_errors";
 
@@ -208,6 +208,49 @@ function catchIterations(optimizer: tf.Optimizer): { release(): void } {
 }
 
 /**
+ * What tf.loadLayersModel does with a model's artifacts, except that a failure leaves nothing behind: tfjs
+ * decodes every weight before it checks their names and shapes against the model, and when that check
+ * fails the decoded tensors stay in memory. Here they are freed whatever happens, and so is the model.
+ */
+async function modelFromArtifacts(artifacts: tf.io.ModelArtifacts): Promise<tf.LayersModel> {
+  const model = await modelFromTopology(artifacts.modelTopology);
+  try {
+    // model.json's training config is the one tfjs-layers wrote (core's type for it is looser).
+    if (artifacts.trainingConfig)
+      model.loadTrainingConfig(artifacts.trainingConfig as Parameters<tf.LayersModel["loadTrainingConfig"]>[0]);
+    ownOptimizer(model);
+    if (artifacts.userDefinedMetadata) model.setUserDefinedMetadata(artifacts.userDefinedMetadata);
+    if (artifacts.weightData) await fillWeights(model, artifacts.weightData, artifacts.weightSpecs ?? []);
+    return model;
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+}
+
+/** Set the model's weights, and its optimizer's state (the specs in group "optimizer"), from the shards' bytes. */
+async function fillWeights(
+  model: tf.LayersModel,
+  data: tf.io.WeightData,
+  specs: tf.io.WeightsManifestEntry[],
+): Promise<void> {
+  const decoded = tf.io.decodeWeights(data, specs);
+  try {
+    const optimizerNames = new Set(specs.filter((s) => s.group === "optimizer").map((s) => s.name));
+    const modelWeights: tf.NamedTensorMap = {};
+    const optimizerWeights: { name: string; tensor: tf.Tensor }[] = [];
+    for (const [name, tensor] of Object.entries(decoded)) {
+      if (optimizerNames.has(name)) optimizerWeights.push({ name, tensor });
+      else modelWeights[name] = tensor;
+    }
+    model.loadWeights(modelWeights, true);
+    if (optimizerWeights.length > 0) await model.optimizer?.setWeights(optimizerWeights);
+  } finally {
+    tf.dispose(Object.values(decoded));
+  }
+}
+
+/**
  * Load a model saved by {@link saveModel} (or tfjs's `model.save("file://...")`), compiled again when it
  * was saved compiled, with its optimizer state when saved.
  */
@@ -215,9 +258,7 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
   if (typeof dir !== "string" || dir === "") throw new TypeError(messages.folderPathType("loadModel", dir));
   const artifacts = readModelArtifacts(dir);
   try {
-    const model = await disposingOnFailure(() => tf.loadLayersModel(tf.io.fromMemory(artifacts)));
-    ownOptimizer(model);
-    return model;
+    return await modelFromArtifacts(artifacts);
   } catch (e) {
     throw new Error(messages.loadModelFailed(dir, (e as Error).message), { cause: e });
   }

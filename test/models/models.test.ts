@@ -217,6 +217,18 @@ describe("tfjs format on disk", () => {
     }
     assert.equal(tf.memory().numTensors, before);
   });
+  test("a model.json naming a weight the model does not have is refused, and leaves no tensor behind", async () => {
+    const model = mlp();
+    const dir = join(scratch, "renamed-weight");
+    await dd.saveModel(model, dir);
+    model.dispose();
+    const file = join(dir, "model.json");
+    writeFileSync(file, readFileSync(file, "utf8").replace(/"([^"]*)\/bias"/, '"$1obias"'));
+    const before = tf.memory().numTensors;
+    await assert.rejects(dd.loadModel(dir), /^Error: loadModel: .*renamed-weight/);
+    assert.equal(tf.memory().numTensors, before);
+  });
+
   test("saving over a model replaces it whole; large models are sharded", async () => {
     const dir = join(scratch, "replace");
     await dd.saveModel(mlp(), dir);
