@@ -5,7 +5,14 @@
  * Requests come from cells.ts ({@link CompilerRequest}); every answer is plain data.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { createMappedConverter, saveTslabTypeScriptCache, tslabModules, type Converter } from "./internals";
+import { ProbeLog, storeCell } from "./cell_cache";
+import {
+  createMappedConverter,
+  saveTslabTypeScriptCache,
+  tslabModules,
+  type CellSourceMaps,
+  type Converter,
+} from "./internals";
 
 export type CompilerRequest =
   | { id: number; method: "convert"; prevDecl: string; src: string }
@@ -18,16 +25,19 @@ export interface CompilerWorkerData {
   paths: Record<string, string[]>;
   /** A cell compiled once at start, so its declarations are parsed before the first cell needs them. */
   warmUp?: string;
+  /** Where a session's first cell is kept once compiled (cell_cache.ts), and the context it is kept under. */
+  cellCache?: { file: string; context: string };
 }
 
 if (parentPort) {
   const port = parentPort;
   const data = workerData as CompilerWorkerData;
   let converter: Converter | null = null;
-  let lastMaps: () => unknown = () => null;
+  let lastMaps: () => CellSourceMaps | null = () => null;
+  const probes = data.cellCache ? new ProbeLog() : undefined;
   const conv = (): Converter => {
     if (!converter) {
-      const c = createMappedConverter({ paths: data.paths });
+      const c = createMappedConverter({ paths: data.paths, ...(probes ? { probes } : {}) });
       converter = c.converter;
       lastMaps = c.lastMaps;
     }
@@ -38,7 +48,12 @@ if (parentPort) {
     switch (req.method) {
       case "convert": {
         const result = conv().convert(req.prevDecl, req.src);
-        return { result, maps: lastMaps() };
+        const compiled = { result, maps: lastMaps() };
+        const cache = data.cellCache;
+        // Kept after the answer is sent: fingerprinting the compiler's ~4000 probes is not the cell's wait.
+        if (cache && probes && req.prevDecl === "")
+          setImmediate(() => storeCell(cache.file, cache.context, req.src, compiled, probes));
+        return compiled;
       }
       case "metadata":
         return tslab.getCodeMetadata(req.src);
