@@ -103,6 +103,11 @@ function readCache(file: string, context: string): Entry[] {
   }
 }
 
+/** Whether any first cell is kept for this context (a restart is likely to find its own). */
+export function hasKeptCells(file: string): boolean {
+  return statSync(file, { throwIfNoEntry: false })?.isFile() ?? false;
+}
+
 /** The kept compile of `src` as a first cell, when every file the compiler looked at still answers the same. */
 export function lookupCell(file: string, context: string, src: string): CompiledCell | null {
   const entry = readCache(file, context).find((e) => e.src === src);

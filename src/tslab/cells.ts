@@ -9,7 +9,7 @@ import { dirname, extname, join, resolve } from "node:path";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
 import { stopRunningFits } from "../models/running_fits";
-import { cellCacheContext, cellCacheFile, lookupCell } from "./cell_cache";
+import { cellCacheContext, cellCacheFile, hasKeptCells, lookupCell } from "./cell_cache";
 import type { CompilerRequest, CompilerWorkerData } from "./compiler_worker";
 import {
   tslabPublicApi,
@@ -120,7 +120,18 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
     paths,
   });
   const cellCache = { file: cellCacheFile(context), context };
-  const compiler = startCompiler({ paths, warmUp: warmUpCell, cellCache });
+  // With a kept first cell the compiler waits for the first cell: a restart runs it without TypeScript.
+  const deferWarmUp = hasKeptCells(cellCache.file);
+  const compiler = startCompiler({ paths, warmUp: warmUpCell, cellCache, deferWarmUp });
+  let warm = !deferWarmUp;
+  /** Once the first cell ran (and its result is on its way), the compiler gets ready for the next. */
+  const warmUpLater = () => {
+    if (warm) return;
+    warm = true;
+    compiler.ask({ method: "warmUp" }).catch(() => {
+      // A compiler that failed says so on the next cell.
+    });
+  };
 
   const sideOutputs = new Map<string, string>();
   const sideModules = new Map<string, Module>();
@@ -181,6 +192,7 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
     // A first cell compiled in an earlier session, with every file it depended on unchanged (cell_cache.ts).
     const kept = prevDecl === "" ? lookupCell(cellCache.file, cellCache.context, code) : null;
     if (kept) return kept;
+    warm = true;
     const meta = await compiler.ask<CodeMetadata>({ method: "metadata", src: code });
     if (meta.module) {
       const diagnostics = await compiler.ask<Diagnostic[]>({ method: "addModule", name: meta.module, src: code, meta });
@@ -197,6 +209,14 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
   }
 
   async function run(code: string, count: number): Promise<CellOutcome> {
+    try {
+      return await runCell(code, count);
+    } finally {
+      warmUpLater();
+    }
+  }
+
+  async function runCell(code: string, count: number): Promise<CellOutcome> {
     const compiled = await compile(code);
     if ("status" in compiled) return compiled;
     const { result: converted, maps } = compiled;

@@ -19,7 +19,8 @@ export type CompilerRequest =
   | { id: number; method: "metadata"; src: string }
   | { id: number; method: "addModule"; name: string; src: string; meta: unknown }
   | { id: number; method: "complete" | "inspect"; prevDecl: string; src: string; position: number }
-  | { id: number; method: "isComplete"; src: string };
+  | { id: number; method: "isComplete"; src: string }
+  | { id: number; method: "warmUp" };
 
 export interface CompilerWorkerData {
   paths: Record<string, string[]>;
@@ -27,6 +28,11 @@ export interface CompilerWorkerData {
   warmUp?: string;
   /** Where a session's first cell is kept once compiled (cell_cache.ts), and the context it is kept under. */
   cellCache?: { file: string; context: string };
+  /**
+   * Start nothing until asked (the first request, or "warmUp"): the folder's first cell is likely kept, and
+   * the thread running it should not share the cores with seconds of TypeScript meanwhile.
+   */
+  deferWarmUp?: boolean;
 }
 
 if (parentPort) {
@@ -43,7 +49,22 @@ if (parentPort) {
     }
     return converter;
   };
-  const tslab = tslabModules();
+  let modules: ReturnType<typeof tslabModules> | null = null;
+  const tslab = () => (modules ??= tslabModules());
+  let warmedUp = false;
+  const warmUp = () => {
+    if (warmedUp) return;
+    warmedUp = true;
+    conv();
+    if (data.warmUp) conv().convert("", data.warmUp);
+  };
+  // After a warm-up the code cache holds the functions a start compiles; written once the first cell had its turn.
+  let saveScheduled = false;
+  const scheduleCacheSave = () => {
+    if (saveScheduled || !modules) return;
+    saveScheduled = true;
+    setTimeout(saveTslabTypeScriptCache, 1000).unref();
+  };
   const answer = (req: CompilerRequest): unknown => {
     switch (req.method) {
       case "convert": {
@@ -56,7 +77,7 @@ if (parentPort) {
         return compiled;
       }
       case "metadata":
-        return tslab.getCodeMetadata(req.src);
+        return tslab().getCodeMetadata(req.src);
       case "addModule":
         return conv().addModule(req.name, req.src, req.meta);
       case "complete": {
@@ -65,10 +86,14 @@ if (parentPort) {
       }
       case "inspect": {
         const info = conv().inspect(req.prevDecl, req.src, req.position);
-        return info ? tslab.printQuickInfo(info) : null;
+        return info ? tslab().printQuickInfo(info) : null;
       }
       case "isComplete":
-        return tslab.isCompleteCode(req.src);
+        return tslab().isCompleteCode(req.src);
+      case "warmUp":
+        tslab();
+        warmUp();
+        return null;
     }
   };
   port.on("message", (req: CompilerRequest) => {
@@ -77,10 +102,12 @@ if (parentPort) {
     } catch (e) {
       port.postMessage({ id: req.id, error: (e as Error).stack ?? String(e) });
     }
+    scheduleCacheSave();
   });
-  conv();
-  if (data.warmUp) conv().convert("", data.warmUp);
+  if (!data.deferWarmUp) {
+    tslab();
+    warmUp();
+    scheduleCacheSave();
+  }
   port.postMessage({ id: 0, result: "ready" });
-  // After the warm-up the code cache holds the functions a start compiles; written once the first cell had its turn.
-  setTimeout(saveTslabTypeScriptCache, 1000).unref();
 }
