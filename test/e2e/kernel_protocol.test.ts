@@ -313,5 +313,28 @@ describe("a restarted kernel takes its first cell's compile from the cell cache"
       ],
       "the history holds the user's cells only",
     );
+    // Another first cell in the same folder: the compiler, which waited, compiles it (and keeps no error).
+    const other = runKernelSession(
+      [
+        { type: "execute", code: "const wrong: string = 5;" },
+        { type: "execute", code: first },
+      ],
+      { cwd: folder, timeout: 120, env: { ...process.env, JUPYTER_DATA_DIR: dataDir, DEEPDECK_CACHE_DIR: cacheDir } },
+    );
+    const failed = other.results[0]?.reply?.content;
+    assert.equal(failed?.["status"], "error", JSON.stringify(other.results[0]));
+    assert.equal(failed["evalue"], "1:7 - Type 'number' is not assignable to type 'string'.");
+    assert.equal(failed["execution_count"], 1);
+    assert.deepEqual(
+      other.results[1]?.iopub.filter((m) => m.msg_type === "execute_result").map((m) => m.content["data"]),
+      [{ "text/plain": "48" }],
+      "after a failed cell there are still no declarations before it: the kept compile again",
+    );
+    const entries = (JSON.parse(readFileSync(file, "utf8")) as { entries: { src: string }[] }).entries;
+    assert.deepEqual(
+      entries.map((e) => e.src),
+      [first],
+      "the failed cell was not kept",
+    );
   });
 });
