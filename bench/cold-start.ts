@@ -18,7 +18,9 @@
  * Prints each run and the medians: "ready" is the kernel_info reply, "first result" the cell's reply (both
  * from asking for the kernel; the cell is sent the moment the kernel is ready, so it waits for everything a
  * start does), "kernel CPU" the kernel process's user + system time by then (all threads; a busy machine
- * stretches the wall times, less so this).
+ * stretches the wall times, less so this), and how long the kernel's main thread was ready to run but waited
+ * for a CPU (/proc's schedstat): the first result less that wait is what a machine with a free core for it
+ * would roughly give (an estimate: it does not remove the waits of the compiler thread or of Python's client).
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
@@ -55,6 +57,8 @@ interface Times {
   result: number;
   /** The kernel process's CPU time (user + system, every thread) when the result came; NaN off Linux. */
   cpu: number;
+  /** How long the kernel's main thread, ready to run, waited for a CPU by then (the machine's load); NaN off Linux. */
+  wait: number;
 }
 
 type Row = "restart" | "new cell" | "stock-tslab";
@@ -75,7 +79,12 @@ function once(row: Row): Times {
   const result = run.results[0]?.iopub.find((m) => m.msg_type === "execute_result");
   const text = (result?.content["data"] as Record<string, unknown> | undefined)?.["text/plain"];
   if (kernel === "deepdeck" && typeof text === "string") backendReport = text.split("\n")[0]!;
-  return { ready: run.timing.ready, result: run.timing.steps[0]!, cpu: run.timing.cpu ?? NaN };
+  return {
+    ready: run.timing.ready,
+    result: run.timing.steps[0]!,
+    cpu: run.timing.cpu ?? NaN,
+    wait: run.timing.main_wait ?? NaN,
+  };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -94,13 +103,13 @@ try {
       const t = once(k);
       times.get(k)!.push(t);
       console.log(
-        `${k.padEnd(12)} run ${i + 1}: ready ${t.ready.toFixed(2)} s, first result ${t.result.toFixed(2)} s, kernel CPU ${t.cpu.toFixed(2)} s`,
+        `${k.padEnd(12)} run ${i + 1}: ready ${t.ready.toFixed(2)} s, first result ${t.result.toFixed(2)} s, kernel CPU ${t.cpu.toFixed(2)} s, main thread waited for a CPU ${t.wait.toFixed(2)} s`,
       );
     }
   }
   for (const [k, ts] of times)
     console.log(
-      `${k.padEnd(12)} median of ${ts.length}: ready ${median(ts.map((t) => t.ready)).toFixed(2)} s, first result ${median(ts.map((t) => t.result)).toFixed(2)} s, kernel CPU ${median(ts.map((t) => t.cpu)).toFixed(2)} s`,
+      `${k.padEnd(12)} median of ${ts.length}: ready ${median(ts.map((t) => t.ready)).toFixed(2)} s, first result ${median(ts.map((t) => t.result)).toFixed(2)} s, kernel CPU ${median(ts.map((t) => t.cpu)).toFixed(2)} s, main thread waited ${median(ts.map((t) => t.wait)).toFixed(2)} s, first result less that wait ${median(ts.map((t) => t.result - t.wait)).toFixed(2)} s`,
     );
   console.log(
     `load average after: ${loadavg()
