@@ -19,18 +19,20 @@ import type { CellSourceMaps, ConvertResult } from "./internals";
 /** How the compiler asked the file system: the methods of TypeScript's `sys` whose answers a compile depends on. */
 export type ProbeKind = "readFile" | "fileExists" | "directoryExists" | "getDirectories" | "realpath";
 
+type Stat = ReturnType<typeof statSync>;
+
 /** The file system's answer to one probe, as this module computes it (the same way when kept and when checked). */
-export function fingerprint(kind: ProbeKind, path: string): string {
+export function fingerprint(kind: ProbeKind, path: string, stat: (path: string) => Stat = statOf): string {
   try {
     switch (kind) {
       case "readFile": {
-        const st = statSync(path, { throwIfNoEntry: false });
+        const st = stat(path);
         return st?.isFile() ? `${st.size}:${st.mtimeMs}` : "-";
       }
       case "fileExists":
-        return statSync(path, { throwIfNoEntry: false })?.isFile() ? "f" : "-";
+        return stat(path)?.isFile() ? "f" : "-";
       case "directoryExists":
-        return statSync(path, { throwIfNoEntry: false })?.isDirectory() ? "d" : "-";
+        return stat(path)?.isDirectory() ? "d" : "-";
       case "getDirectories":
         return readdirSync(path, { withFileTypes: true })
           .filter((e) => e.isDirectory() || e.isSymbolicLink())
@@ -45,6 +47,19 @@ export function fingerprint(kind: ProbeKind, path: string): string {
   }
 }
 
+const statOf = (path: string): Stat => statSync(path, { throwIfNoEntry: false });
+
+/** One stat per path: a compiler probes most files twice (exists, then read). */
+function memoStat(): (path: string) => Stat {
+  const seen = new Map<string, Stat>();
+  return (path) => {
+    if (seen.has(path)) return seen.get(path);
+    const st = statOf(path);
+    seen.set(path, st);
+    return st;
+  };
+}
+
 /** The probes a compiler made, each once (kind and path). */
 export class ProbeLog {
   private readonly seen = new Map<string, [ProbeKind, string]>();
@@ -56,7 +71,8 @@ export class ProbeLog {
 
   /** Every probe with its answer now: [kind, path, fingerprint]. */
   fingerprints(): [ProbeKind, string, string][] {
-    return [...this.seen.values()].map(([kind, path]) => [kind, path, fingerprint(kind, path)]);
+    const stat = memoStat();
+    return [...this.seen.values()].map(([kind, path]) => [kind, path, fingerprint(kind, path, stat)]);
   }
 }
 
@@ -112,7 +128,8 @@ export function hasKeptCells(file: string): boolean {
 export function lookupCell(file: string, context: string, src: string): CompiledCell | null {
   const entry = readCache(file, context).find((e) => e.src === src);
   if (!entry) return null;
-  for (const [kind, path, answer] of entry.probes) if (fingerprint(kind, path) !== answer) return null;
+  const stat = memoStat();
+  for (const [kind, path, answer] of entry.probes) if (fingerprint(kind, path, stat) !== answer) return null;
   return { result: entry.result, maps: entry.maps };
 }
 
