@@ -10,7 +10,7 @@
  * costs the time it would have saved.
  */
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, realpathSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, statSync, unlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../io/atomic_write";
 import { codeCacheDir } from "./code_cache";
@@ -96,6 +96,8 @@ interface CacheFile {
 const format = 1;
 /** Different first cells kept per folder (a course has a handful of notebooks per folder). */
 const maxEntries = 6;
+/** Folders (contexts) kept: the most recently used; temporary folders' files go in time. */
+export const maxCacheFiles = 32;
 
 /** Where the compiled first cells of one context (folder, compiler, module paths) are kept. */
 export function cellCacheFile(context: string, dir = join(dirname(codeCacheDir()), "cell-cache")): string {
@@ -145,7 +147,26 @@ export function storeCell(file: string, context: string, src: string, compiled: 
   const entries = [entry, ...readCache(file, context).filter((e) => e.src !== src)].slice(0, maxEntries);
   try {
     writeFileAtomic(file, JSON.stringify({ format, context, entries } satisfies CacheFile));
+    pruneCacheFiles(dirname(file));
   } catch {
     // A read-only or full cache folder only costs the next start its compile time.
+  }
+}
+
+/** Keep the {@link maxCacheFiles} most recently written cache files of `dir`, removing the others. */
+export function pruneCacheFiles(dir: string, keep = maxCacheFiles): void {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .map((name) => ({
+      path: join(dir, name),
+      mtime: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0,
+    }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { path } of files.slice(keep)) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // Another kernel removed it first.
+    }
   }
 }

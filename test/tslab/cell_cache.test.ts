@@ -6,11 +6,18 @@
  * compiles a real cell with tslab's converter and the probes it logs.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { cellCacheContext, cellCacheFile, lookupCell, ProbeLog, storeCell } from "../../src/tslab/cell_cache";
+import {
+  cellCacheContext,
+  cellCacheFile,
+  lookupCell,
+  maxCacheFiles,
+  ProbeLog,
+  storeCell,
+} from "../../src/tslab/cell_cache";
 import { createMappedConverter, tslabTypeScriptVersion, tslabVersion } from "../../src/tslab/internals";
 import { kernelPaths } from "../../src/tslab/cells";
 
@@ -99,6 +106,25 @@ describe("the cell cache", () => {
     for (let i = 0; i < 8; i++) storeCell(file, context, `cell ${i}`, compiled, probes);
     assert.deepEqual(lookupCell(file, context, "cell 7"), compiled);
     assert.equal(lookupCell(file, context, "1 + 1"), null, "the oldest entries made room");
+  });
+
+  test("the cache folder keeps the most recently used folders' files only", () => {
+    const dir = join(scratch, "many");
+    const contexts = Array.from({ length: maxCacheFiles + 3 }, (_, i) =>
+      cellCacheContext({ cwd: `/folder/${i}`, tslab: "t", typescript: "ts", paths: {} }),
+    );
+    contexts.forEach((context, i) => {
+      const file = cellCacheFile(context, dir);
+      storeCell(file, context, "1 + 1", compiled, new ProbeLog());
+      // Older files look older, whatever the file system's mtime resolution.
+      const at = new Date(Date.now() - (contexts.length - i) * 60_000);
+      utimesSync(file, at, at);
+    });
+    const last = contexts.at(-1)!;
+    storeCell(cellCacheFile(last, dir), last, "2 + 2", compiled, new ProbeLog());
+    assert.equal(readdirSync(dir).length, maxCacheFiles);
+    assert.deepEqual(lookupCell(cellCacheFile(last, dir), last, "2 + 2"), compiled, "the newest is kept");
+    assert.equal(lookupCell(cellCacheFile(contexts[0]!, dir), contexts[0]!, "1 + 1"), null, "the oldest went");
   });
 
   test("a broken cache file is a miss, an unwritable folder is skipped", () => {
