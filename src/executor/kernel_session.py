@@ -12,9 +12,10 @@ Reads a JSON session description on stdin:
              {"type": "inspect", "code": "...", "cursor_pos": 2}, {"type": "is_complete", "code": "..."},
              {"type": "history", "hist_access_type": "tail", "n": 10}, {"type": "sleep", "seconds": 0.1},
              {"type": "execute", "code": "while (true) {}", "interrupt_after": 1}]}
-Writes JSON to OUTPUT.json (not stdout: the kernel inherits stdout, and a Node kernel makes it non-blocking): {"timing": {"ready": s, "steps": [s, ...], "cpu": s}, "results": [{"reply": {...}, "iopub": [...]}]}
+Writes JSON to OUTPUT.json (not stdout: the kernel inherits stdout, and a Node kernel makes it non-blocking): {"timing": {"ready": s, "steps": [s, ...], "cpu": s, "main_wait": s}, "results": [{"reply": {...}, "iopub": [...]}]}
 where times are seconds since the kernel was asked to start, "cpu" the kernel process's CPU time after the
-steps (Linux only), and each iopub entry is {"msg_type", "content"}.
+steps, "main_wait" the time its main thread was runnable but waiting for a CPU (Linux only: /proc), and each
+iopub entry is {"msg_type", "content"}.
 """
 import json
 import os
@@ -93,6 +94,16 @@ def kernel_cpu_seconds(km):
         return None
 
 
+def main_thread_wait_seconds(km):
+    """How long the kernel's main thread waited on a run queue so far (schedstat's second field), where /proc has it."""
+    try:
+        pid = km.provisioner.process.pid
+        with open("/proc/%d/task/%d/schedstat" % (pid, pid)) as f:
+            return int(f.read().split()[1]) / 1e9
+    except (AttributeError, OSError, ValueError, IndexError):
+        return None
+
+
 def main():
     session = json.load(sys.stdin)
     timeout = session.get("timeout", 60)
@@ -120,6 +131,9 @@ def main():
         cpu = kernel_cpu_seconds(km)
         if cpu is not None:
             out["timing"]["cpu"] = cpu
+        wait = main_thread_wait_seconds(km)
+        if wait is not None:
+            out["timing"]["main_wait"] = wait
         kc.stop_channels()
     finally:
         km.shutdown_kernel(now=True)

@@ -40,9 +40,11 @@ export interface StepResult {
 export interface SessionResult {
   /**
    * Seconds from asking for the kernel: `ready` when it answered kernel_info, `steps` after each step;
-   * `cpu` is the kernel process's CPU time (user + system) after the steps, where /proc has it (Linux).
+   * `cpu` is the kernel process's CPU time (user + system) after the steps, `main_wait` how long its main
+   * thread was ready to run but waited for a CPU (a busy machine's share of the wall time), where /proc has
+   * them (Linux).
    */
-  timing: { ready: number; steps: number[]; cpu?: number };
+  timing: { ready: number; steps: number[]; cpu?: number; main_wait?: number };
   results: (StepResult | null)[];
 }
 

@@ -9,9 +9,12 @@ import { dirname, extname, join, resolve } from "node:path";
 import vm from "node:vm";
 import { Worker } from "node:worker_threads";
 import { stopRunningFits } from "../models/running_fits";
+import { cellCacheContext, cellCacheFile, hasKeptCells, lookupCell } from "./cell_cache";
 import type { CompilerRequest, CompilerWorkerData } from "./compiler_worker";
 import {
   tslabPublicApi,
+  tslabTypeScriptVersion,
+  tslabVersion,
   type CellSourceMaps,
   type CodeMetadata,
   type ConvertResult,
@@ -66,8 +69,7 @@ export const warmUpCell = 'import * as dd from "deepdeck";\nimport * as tf from 
 type Request = CompilerRequest extends infer R ? (R extends CompilerRequest ? Omit<R, "id"> : never) : never;
 
 /** The compiler worker (compiler_worker.ts), asked one request at a time in order. */
-function startCompiler(): { ask<T>(req: Request): Promise<T>; close(): void } {
-  const data: CompilerWorkerData = { paths: kernelPaths(), warmUp: warmUpCell };
+function startCompiler(data: CompilerWorkerData): { ask<T>(req: Request): Promise<T>; close(): void } {
   // Always the built file: tests import this module from src/ through tsx, which a worker would not have.
   const worker = new Worker(join(deepdeckRoot, "dist", "tslab", "compiler_worker.js"), {
     workerData: data,
@@ -109,7 +111,27 @@ function startCompiler(): { ask<T>(req: Request): Promise<T>; close(): void } {
 const headerLines = 1;
 
 export function createCellRunner(rootDir = process.cwd()): CellRunner {
-  const compiler = startCompiler();
+  const paths = kernelPaths();
+  // The worker compiles in this process's folder, which is what its results depend on.
+  const context = cellCacheContext({
+    cwd: process.cwd(),
+    tslab: tslabVersion,
+    typescript: tslabTypeScriptVersion,
+    paths,
+  });
+  const cellCache = { file: cellCacheFile(context), context };
+  // With a kept first cell the compiler waits for the first cell: a restart runs it without TypeScript.
+  const deferWarmUp = hasKeptCells(cellCache.file);
+  const compiler = startCompiler({ paths, warmUp: warmUpCell, cellCache, deferWarmUp });
+  let warm = !deferWarmUp;
+  /** Once the first cell ran (and its result is on its way), the compiler gets ready for the next. */
+  const warmUpLater = () => {
+    if (warm) return;
+    warm = true;
+    compiler.ask({ method: "warmUp" }).catch(() => {
+      // A compiler that failed says so on the next cell.
+    });
+  };
 
   const sideOutputs = new Map<string, string>();
   const sideModules = new Map<string, Module>();
@@ -165,7 +187,12 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
   };
   resetInterrupt();
 
-  async function run(code: string, count: number): Promise<CellOutcome> {
+  /** What the cell compiles to: the kept compile of a first cell, else the compiler's; null for a module or browser cell. */
+  async function compile(code: string): Promise<CellOutcome | { result: ConvertResult; maps: CellSourceMaps | null }> {
+    // A first cell compiled in an earlier session, with every file it depended on unchanged (cell_cache.ts).
+    const kept = prevDecl === "" ? lookupCell(cellCache.file, cellCache.context, code) : null;
+    if (kept) return kept;
+    warm = true;
     const meta = await compiler.ask<CodeMetadata>({ method: "metadata", src: code });
     if (meta.module) {
       const diagnostics = await compiler.ask<Diagnostic[]>({ method: "addModule", name: meta.module, src: code, meta });
@@ -174,11 +201,25 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
         : { status: "ok", value: undefined, hasValue: false };
     }
     if (meta.mode === "browser") return { status: "ok", value: undefined, hasValue: false };
-    const { result: converted, maps } = await compiler.ask<{ result: ConvertResult; maps: CellSourceMaps | null }>({
+    return compiler.ask<{ result: ConvertResult; maps: CellSourceMaps | null }>({
       method: "convert",
       prevDecl,
       src: code,
     });
+  }
+
+  async function run(code: string, count: number): Promise<CellOutcome> {
+    try {
+      return await runCell(code, count);
+    } finally {
+      warmUpLater();
+    }
+  }
+
+  async function runCell(code: string, count: number): Promise<CellOutcome> {
+    const compiled = await compile(code);
+    if ("status" in compiled) return compiled;
+    const { result: converted, maps } = compiled;
     for (const out of converted.sideOutputs ?? ([] as SideOutput[])) {
       sideModules.delete(out.path);
       sideOutputs.set(out.path, out.data);

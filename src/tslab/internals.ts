@@ -13,6 +13,7 @@
 import Module, { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import type { ProbeKind, ProbeLog } from "./cell_cache";
 import { codeCacheFile, requireWithCodeCache } from "./code_cache";
 
 export const tslabDir = dirname(require.resolve("tslab/package.json"));
@@ -125,6 +126,24 @@ export const watchOptions = { excludeFiles: ["/**/node_modules"] };
 export interface ConverterOptions {
   /** Compiler `paths` added to tslab's options (absolute targets). */
   paths: Record<string, string[]>;
+  /** Where to log what the compiler asks the file system (cell_cache.ts keeps a compile with it). */
+  probes?: ProbeLog;
+}
+
+const probedMethods: readonly ProbeKind[] = ["readFile", "fileExists", "directoryExists", "getDirectories", "realpath"];
+
+/** TypeScript's `sys` with the methods a compile depends on logged in `probes`. */
+function probedSys(sys: Record<string, unknown>, probes: ProbeLog): Record<string, unknown> {
+  const logged = Object.create(sys) as Record<string, unknown>;
+  for (const kind of probedMethods) {
+    const method = sys[kind];
+    if (typeof method !== "function") continue;
+    logged[kind] = (path: string, ...rest: unknown[]) => {
+      probes.add(kind, path);
+      return (method as (...a: unknown[]) => unknown).call(sys, path, ...rest);
+    };
+  }
+  return logged;
 }
 
 /**
@@ -137,8 +156,14 @@ export function createMappedConverter(options: ConverterOptions): {
   lastMaps: () => CellSourceMaps | null;
 } {
   let last: CellSourceMaps | null = null;
-  const proxied = new Proxy(tslabTypeScript(), {
+  const ts = tslabTypeScript();
+  // tslab's converter reads and probes files through `ts.sys` (its own sys inherits from it).
+  const sys = options.probes
+    ? probedSys((ts as unknown as { sys: Record<string, unknown> }).sys, options.probes)
+    : null;
+  const proxied = new Proxy(ts, {
     get(target, key, receiver) {
+      if (key === "sys" && sys) return sys;
       if (key === "createWatchCompilerHost")
         return (rootFiles: unknown, compilerOptions: Record<string, unknown>, ...rest: unknown[]) =>
           target.createWatchCompilerHost(

@@ -105,6 +105,24 @@ export class DeepdeckKernel {
     });
   }
 
+  /** The `iopub_welcome` ipykernel sends a new iopub subscriber (no parent; the topic it subscribed to). */
+  welcome(subscription: string): Message {
+    return {
+      identities: [Buffer.from(subscription || `kernel.${this.session}.iopub_welcome`)],
+      header: {
+        msg_id: randomUUID(),
+        msg_type: "iopub_welcome",
+        session: this.session,
+        username: "kernel",
+        date: new Date().toISOString(),
+        version: "5.3",
+      },
+      parent: {},
+      metadata: {},
+      content: { subscription },
+    };
+  }
+
   private publish(parent: Message, msgType: string, content: Json): void {
     this.reply(parent, msgType, content, "iopub");
   }
@@ -394,7 +412,9 @@ export async function startKernel(connectionFile: string): Promise<void> {
   const info = JSON.parse(readFileSync(connectionFile, "utf8")) as ConnectionInfo;
   const sign = signer(info);
   const zmq = loadZeromq();
-  const iopub = new zmq.Publisher();
+  // An XPUB socket sees each subscription, so a subscriber gets a welcome as soon as it is connected (below).
+  const iopub = new zmq.XPublisher();
+  iopub.verbosity = "allSubs";
   const shell = new zmq.Router();
   const control = new zmq.Router();
   const stdin = new zmq.Router();
@@ -447,11 +467,15 @@ export async function startKernel(connectionFile: string): Promise<void> {
 
   // While the worker compiles, this thread loads deepdeck's runtime, which the first cell usually imports,
   // and the native TensorFlow its `dd.ready()` will most likely choose (seconds together on a busy machine).
-  // Both block this thread, so they start once the first request (a front-end's kernel_info) is answered
-  // and sent: the kernel is "ready" as soon as its sockets are.
+  // Both block this thread, so they start once a front-end can see the kernel ready: its first request
+  // answered, and its iopub subscription welcomed (jupyter_client's wait_for_ready, which JupyterLab and
+  // nbclient use, wants an iopub message within 0.2 s of the kernel_info reply, else it asks again; a reply
+  // stuck behind the preload cost a start a second). A client that never subscribes gets it after a second.
+  let answered = false;
+  let subscribed = false;
   let preloading = false;
   const preload = () => {
-    if (preloading) return;
+    if (preloading || !answered || !subscribed) return;
     preloading = true;
     void Promise.all(chains.values()).then(() =>
       setImmediate(() => {
@@ -468,6 +492,27 @@ export async function startKernel(connectionFile: string): Promise<void> {
       }),
     );
   };
+  const firstAnswer = () => {
+    if (answered) return;
+    answered = true;
+    preload();
+    setTimeout(() => {
+      subscribed = true;
+      preload();
+    }, 1000).unref();
+  };
+
+  // As ipykernel (7): an `iopub_welcome` to each new subscriber, the slow joiner's first message (JEP 65).
+  void (async () => {
+    for await (const [frame] of iopub) {
+      if (frame?.[0] !== 1) continue;
+      const topic = frame.subarray(1).toString("utf8");
+      const welcome = kernel.welcome(topic);
+      sendOn("iopub", welcome);
+      subscribed = true;
+      preload();
+    }
+  })();
 
   const serve = async (channel: "shell" | "control", socket: typeof shell) => {
     for await (const frames of socket) {
@@ -480,7 +525,7 @@ export async function startKernel(connectionFile: string): Promise<void> {
       }
       // Not awaited: completion and inspection answer while a cell runs (cells queue among themselves).
       void kernel.handle(channel, msg);
-      preload();
+      firstAnswer();
     }
   };
   void serve("shell", shell);

@@ -4,7 +4,7 @@
  * checkout that has its own (wrong) deepdeck and @tensorflow/tfjs. DEEPDECK_SKIP_JUPYTER=1 opts out.
  */
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -257,5 +257,84 @@ describe("the deepdeck kernel loads what a first cell needs while it compiles", 
     const native = process.env["DEEPDECK_BACKEND"] !== "wasm" && process.env["DEEPDECK_BACKEND"] !== "cpu";
     const result = run.results[0]!.iopub.find((m) => m.msg_type === "execute_result");
     assert.deepEqual(result?.content["data"], { "text/plain": `true ${native}` });
+  });
+});
+
+describe("a restarted kernel takes its first cell's compile from the cell cache", { skip }, () => {
+  const scratch = mkdtempSync(join(tmpdir(), "deepdeck-restart-"));
+  after(() => rmSync(scratch, { recursive: true, force: true }));
+  const dataDir = join(scratch, "jupyter");
+  const folder = join(scratch, "notebook");
+  const cacheDir = join(scratch, "cache");
+  const first = 'import * as dd from "deepdeck";\n6 * 7';
+  const session = () =>
+    runKernelSession(
+      [
+        { type: "execute", code: first },
+        { type: "execute", code: "typeof dd.ready" },
+        { type: "history", hist_access_type: "tail", n: 10, output: false, raw: true },
+      ],
+      { cwd: folder, timeout: 120, env: { ...process.env, JUPYTER_DATA_DIR: dataDir, DEEPDECK_CACHE_DIR: cacheDir } },
+    );
+  const results = (run: SessionResult) =>
+    run.results.slice(0, 2).map((r) => r?.iopub.filter((m) => m.msg_type === "execute_result").map((m) => m.content));
+
+  test("the kept compile is what runs, with the user's numbering, history and declarations", () => {
+    findPython();
+    installKernelSpec({ dataDir });
+    mkdirSync(folder, { recursive: true });
+    const fresh = session();
+    const expected = (answer: string) => [
+      [{ execution_count: 1, data: { "text/plain": answer }, metadata: {} }],
+      [{ execution_count: 2, data: { "text/plain": "function" }, metadata: {} }],
+    ];
+    assert.deepEqual(results(fresh), expected("42"));
+    const dir = join(cacheDir, "cell-cache");
+    const files = readdirSync(dir);
+    assert.equal(files.length, 1, "one cache file for the folder");
+    // Only the session's first cell is kept; the second had declarations before it.
+    const file = join(dir, files[0]!);
+    const kept = JSON.parse(readFileSync(file, "utf8")) as { entries: { src: string; result: { output: string } }[] };
+    assert.deepEqual(
+      kept.entries.map((e) => e.src),
+      [first],
+    );
+    // A restart runs the kept output: altered here, so the answer shows it was taken.
+    assert.match(kept.entries[0]!.result.output, /6 \* 7/);
+    kept.entries[0]!.result.output = kept.entries[0]!.result.output.replace("6 * 7", "6 * 8");
+    writeFileSync(file, JSON.stringify(kept));
+    const restarted = session();
+    assert.deepEqual(results(restarted), expected("48"));
+    assert.deepEqual(
+      restarted.results[2]?.reply?.content["history"],
+      [
+        [1, 1, first],
+        [1, 2, "typeof dd.ready"],
+      ],
+      "the history holds the user's cells only",
+    );
+    // Another first cell in the same folder: the compiler, which waited, compiles it (and keeps no error).
+    const other = runKernelSession(
+      [
+        { type: "execute", code: "const wrong: string = 5;" },
+        { type: "execute", code: first },
+      ],
+      { cwd: folder, timeout: 120, env: { ...process.env, JUPYTER_DATA_DIR: dataDir, DEEPDECK_CACHE_DIR: cacheDir } },
+    );
+    const failed = other.results[0]?.reply?.content;
+    assert.equal(failed?.["status"], "error", JSON.stringify(other.results[0]));
+    assert.equal(failed["evalue"], "1:7 - Type 'number' is not assignable to type 'string'.");
+    assert.equal(failed["execution_count"], 1);
+    assert.deepEqual(
+      other.results[1]?.iopub.filter((m) => m.msg_type === "execute_result").map((m) => m.content["data"]),
+      [{ "text/plain": "48" }],
+      "after a failed cell there are still no declarations before it: the kept compile again",
+    );
+    const entries = (JSON.parse(readFileSync(file, "utf8")) as { entries: { src: string }[] }).entries;
+    assert.deepEqual(
+      entries.map((e) => e.src),
+      [first],
+      "the failed cell was not kept",
+    );
   });
 });
