@@ -7,16 +7,10 @@ import { test } from "node:test";
 const root = join(__dirname, "..");
 const src = join(root, "src");
 
-function files(dir: string): string[] {
+function files(dir: string, pattern = /\.m?ts$/): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? files(path) : /\.m?ts$/.test(name) ? [path] : [];
-  });
-}
-function readdirSyncDeep(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? readdirSyncDeep(path) : [path];
+    return statSync(path).isDirectory() ? files(path, pattern) : pattern.test(name) ? [path] : [];
   });
 }
 const folders = (dir: string) => readdirSync(dir).filter((name) => statSync(join(dir, name)).isDirectory());
@@ -35,7 +29,7 @@ test("dist/ holds only what src/ compiles to: the build starts from an empty dis
   // A module left from an earlier build shadows a folder of the same name (dist/messages.js over
   // dist/messages/index.js), so an updated checkout would run old code.
   const dist = join(root, "dist");
-  const outputs = readdirSyncDeep(dist).filter((f) => /\.m?js$/.test(f));
+  const outputs = files(dist, /\.m?js$/);
   assert.ok(outputs.length > 0, "npm test builds dist/ first");
   const stale = outputs.filter((f) => {
     const base = join(src, relative(dist, f)).replace(/\.(m?)js$/, ".$1ts");

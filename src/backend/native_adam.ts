@@ -18,13 +18,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { messages } from "../messages";
-import { KerasAdamOptimizer } from "./keras_adam";
-
-/** tfjs-core's NamedTensor, which @tensorflow/tfjs does not re-export. */
-interface NamedTensor {
-  name: string;
-  tensor: tf.Tensor;
-}
+import { gradientList, KerasAdamOptimizer, type NamedTensor } from "./keras_adam";
 
 interface OpAttr {
   name: string;
@@ -134,9 +128,7 @@ export class NativeAdamOptimizer extends KerasAdamOptimizer {
   override applyGradients(variableGradients: tf.NamedTensorMap | NamedTensor[]): void {
     const backend = nativeBackend();
     const b = backend.binding;
-    const list = Array.isArray(variableGradients)
-      ? variableGradients
-      : Object.entries(variableGradients).map(([name, tensor]) => ({ name, tensor }));
+    const list = gradientList(variableGradients);
     const t = this.iterations + 1;
     tf.tidy(() => {
       // ResourceApplyAdam's scalar inputs, in its order: β₁ᵗ, β₂ᵗ, lr, β₁, β₂, ε.
