@@ -30,6 +30,15 @@ const onlyOn: Record<string, string> = {
   "deck_browser.test.mts": "wasm",
   "deck_pictures.test.mts": "wasm",
   "wasm_reductions.test.ts": "wasm",
+  // The front-ends in a browser, the kernel's channels, its caches and tslab's internals behave the same
+  // whichever backend the cells get (the kernel protocol and notebook tests keep both): run once, on the
+  // backend every machine has, to keep the default run within CI's budget.
+  "jupyterlab.test.mts": "wasm",
+  "deck_any.test.mts": "wasm",
+  "kernel.test.ts": "wasm",
+  "cell_cache.test.ts": "wasm",
+  "code_cache.test.ts": "wasm",
+  "internals.test.ts": "wasm",
   // No TensorFlow in these: the house rules, the catalogue, files, the command line, the executor.
   "layout.test.ts": "wasm",
   "messages.test.ts": "wasm",
