@@ -27,7 +27,7 @@ const cells = [
   { markdown: "# Training a first network\nA course-style notebook, run in the browser." },
   'import * as dd from "deepdeck";\nimport * as tf from "@tensorflow/tfjs";\nawait dd.ready()',
   'const x = tf.tensor2d([[1, 2, 3], [4, 5, 6]], undefined, "int32");\nx',
-  "const mnist = await dd.datasets.mnist({ limit: 300 });\ndd.imageGrid(mnist.train.x.slice(0, 20), { labels: mnist.train.y.slice(0, 20), cols: 10, scale: 2 })",
+  "const mnist = await dd.datasets.mnist({ limit: 1000 });\ndd.imageGrid(mnist.train.x.slice(0, 20), { labels: mnist.train.y.slice(0, 20), cols: 10, scale: 2 })",
   [
     "const model = tf.sequential({",
     "  layers: [",
@@ -299,7 +299,12 @@ describe("JupyterLab 4 in Chromium, started by `deepdeck start`", { skip, timeou
     assert.ok(box && box.width > 200 && box.height > 100, `the chart is drawn: ${JSON.stringify(box)}`);
     assert.ok((await inkOf(drawing)) > 2000, "the chart has curves and axes on it, not a blank area");
     const log = await renderLog(page);
-    assert.ok(log.chartDrawings >= epochs, `redrawn after each epoch: ${JSON.stringify(log)}`);
+    // The kernel sends one update per epoch and one at the end (test/e2e/notebook_figures); a busy browser may
+    // draw only the newest of updates that arrive together, so the page must show a redraw, not each one.
+    assert.ok(
+      log.chartDrawings >= 2,
+      `drawn during training, then redrawn: ${JSON.stringify({ ...log, progress: log.progress.length })}`,
+    );
     assert.equal(log.maxCharts, 1, "in place: never more than one chart output");
     assert.equal(await outputsOf(page, cell.training).count(), 2, "the progress line and the chart, nothing else");
     assert.equal(log.maxOutputs, 2);
