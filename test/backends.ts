@@ -39,6 +39,8 @@ const onlyOn: Record<string, string> = {
   "cell_cache.test.ts": "wasm",
   "code_cache.test.ts": "wasm",
   "internals.test.ts": "wasm",
+  // A model summary is text from the layers' shapes and counts, whichever backend holds the weights.
+  "summary.test.ts": "wasm",
   // No TensorFlow in these: the house rules, the catalogue, files, the command line, the executor.
   "layout.test.ts": "wasm",
   "messages.test.ts": "wasm",

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
-import { describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { dd, tf } from "./support/tf";
+
+before(() => dd.ready());
 
 describe("setSeed", () => {
   test("makes unseeded TensorFlow.js randomness repeat", () => {

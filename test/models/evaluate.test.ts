@@ -1,6 +1,6 @@
 /** dd.evaluate, dd.predictClasses and dd.predict: the R deck's one-liners, typed, and leaving no tensor behind. */
 import assert from "node:assert/strict";
-import { test } from "node:test";
+import { before, test } from "node:test";
 import { inspect } from "node:util";
 import { dd, noLeaks, tf } from "../support/tf";
 
@@ -13,14 +13,20 @@ function classifier(): tf.Sequential {
   return model;
 }
 
-const x = tf.tensor2d([
-  [1, 0, 0],
-  [0, 1, 0],
-  [0, 0, 1],
-  [0.2, 0.1, 0.9],
-]);
 const labels = [0, 1, 2, 0]; // the last sample is labelled wrong on purpose: accuracy 3/4
-const y = tf.oneHot(tf.tensor1d(labels, "int32"), 3);
+let x: tf.Tensor2D;
+let y: tf.Tensor2D;
+// Made once the backend the run asks for is ready, as tensors belong to the backend that made them.
+before(async () => {
+  await dd.ready();
+  x = tf.tensor2d([
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+    [0.2, 0.1, 0.9],
+  ]);
+  y = tf.oneHot(tf.tensor1d(labels, "int32"), 3) as tf.Tensor2D;
+});
 
 test("evaluate resolves to the loss and accuracy as tfjs computes them, named as Keras 3 names them", async () => {
   const model = classifier();

@@ -10,7 +10,8 @@ import { resultBundle } from "../../src/tslab/kernel";
 
 let keras: Record<string, string> = {};
 
-before(() => {
+before(async () => {
+  await dd.ready();
   const python = kerasPython();
   // COLUMNS=80: Keras's default width is the terminal's less 4, and a notebook's stdout reports 80 columns.
   const run = spawnSync(python, [join(__dirname, "fixtures", "keras_summaries.py")], {
