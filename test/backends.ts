@@ -41,6 +41,7 @@ const onlyOn: Record<string, string> = {
   "internals.test.ts": "wasm",
   // A model summary is text from the layers' shapes and counts, whichever backend holds the weights.
   "summary.test.ts": "wasm",
+  "compiler_pool.test.ts": "wasm",
   // No TensorFlow in these: the house rules, the catalogue, files, the command line, the executor.
   "layout.test.ts": "wasm",
   "messages.test.ts": "wasm",

@@ -82,7 +82,7 @@ function main(argv: string[]): void {
       console.log(JSON.stringify(kernelSpec(), null, 2));
       return;
     case "start":
-      start(rest);
+      start(rest).catch(fail);
       return;
     case "link": {
       const { link, changed } = linkSelf();
@@ -121,10 +121,14 @@ function main(argv: string[]): void {
   }
 }
 
-try {
-  main(process.argv.slice(2));
-} catch (e) {
+function fail(e: unknown): never {
   if (!(e instanceof InstallNativeError) && process.env["DEEPDECK_DEBUG"]) console.error(e);
   console.error((e as Error).message);
   process.exit(2);
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  fail(e);
 }

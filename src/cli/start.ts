@@ -1,10 +1,13 @@
 /**
  * `npm start`: register the kernel if needed and open Jupyter (JupyterLab when installed, else the
- * classic Notebook) in notebooks/, on 127.0.0.1 with token authentication.
+ * classic Notebook) in notebooks/, on 127.0.0.1 with token authentication, with warm TypeScript
+ * compilers ready for the kernels it starts (src/project/compiler_pool.ts).
  */
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
-import { delimiter, join } from "node:path";
+import { delimiter, join, resolve } from "node:path";
+import { startCompilerPool } from "../project/compiler_pool";
+import { poolVariable } from "../project/compiler_socket";
 import { installedLauncher, installKernelSpec, kernelLauncher, kernelSpecDir } from "../project/kernelspec";
 import { linkSelf, packageRoot } from "../project/link";
 import { cliMessages } from "./messages";
@@ -85,6 +88,17 @@ export function jupyterCommand(
   return null;
 }
 
+/** The folder Jupyter serves with `args` (the last root-folder option wins, as in Jupyter). */
+export function servedFolder(args: string[]): string | null {
+  let folder: string | null = null;
+  for (let i = 0; i < args.length; i++) {
+    const m = rootDirOption.exec(args[i]!);
+    if (!m) continue;
+    folder = m[2] === "=" ? args[i]!.slice(m[0].length) : (args[i + 1] ?? null);
+  }
+  return folder;
+}
+
 /** `deepdeck start [--lab | --notebook] [--] [JUPYTER ARGS]`: the front-end flag is deepdeck's, the rest Jupyter's. */
 export function parseStartArgs(argv: string[]): { frontEnd?: FrontEnd; jupyterArgs: string[] } {
   let frontEnd: FrontEnd | undefined;
@@ -98,7 +112,7 @@ export function parseStartArgs(argv: string[]): { frontEnd?: FrontEnd; jupyterAr
   return { ...(frontEnd ? { frontEnd } : {}), jupyterArgs: argv.slice(i) };
 }
 
-export function start(argv: string[]): void {
+export async function start(argv: string[]): Promise<void> {
   const { frontEnd, jupyterArgs: extraArgs } = parseStartArgs(argv);
   linkSelf();
   const other = installedLauncher();
@@ -120,9 +134,17 @@ export function start(argv: string[]): void {
   }
   // Without JupyterLab, jupyter-notebook is the classic Notebook 6 (Notebook 7 installs JupyterLab too).
   if (jupyter.frontEnd === "notebook" && !frontEnd) console.log(cliMessages.classicNotebookOnly());
+  // A spare for the served folder starts warming with the server; kernels elsewhere get theirs after their first start.
+  const folder = servedFolder(jupyter.args);
+  const pool = await startCompilerPool({ folders: folder ? [resolve(folder)] : [] });
   console.log(`Starting ${jupyter.command} ${jupyter.args.join(" ")}`);
-  const child = spawn(jupyter.command, jupyter.args, { stdio: "inherit" });
+  const child = spawn(jupyter.command, jupyter.args, {
+    stdio: "inherit",
+    env: { ...process.env, [poolVariable]: pool.socket },
+  });
   // Jupyter shuts down cleanly on SIGTERM; pass both signals on so no server outlives this command.
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
-  child.on("exit", (code) => process.exit(code ?? 0));
+  child.on("exit", (code) => {
+    void pool.close().finally(() => process.exit(code ?? 0));
+  });
 }

@@ -3,7 +3,7 @@
  * sent as a front-end sends them, replies and iopub messages recorded. The protocol tests and the
  * cold-start benchmark use it.
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -59,9 +59,9 @@ export interface SessionOptions {
 
 const driver = join(dirname(__filename), "..", "..", "src", "executor", "kernel_session.py");
 
-export function runKernelSession(steps: SessionStep[], options: SessionOptions = {}): SessionResult {
+/** What a session runs: kernel_session.py reads `input` and writes its record to `out`, in `dir`. */
+function sessionCommand(steps: SessionStep[], options: SessionOptions) {
   const env = options.env ?? process.env;
-  const python = findPython(env);
   const input = JSON.stringify({
     kernel: options.kernel ?? "deepdeck",
     cwd: options.cwd,
@@ -69,12 +69,40 @@ export function runKernelSession(steps: SessionStep[], options: SessionOptions =
     steps,
   });
   const dir = mkdtempSync(join(tmpdir(), "deepdeck-session-"));
+  return { python: findPython(env), env, input, dir, out: join(dir, "session.json") };
+}
+
+function sessionRecord(out: string, status: number | null, stderr: string): SessionResult {
+  if (status !== 0 || !existsSync(out)) throw new Error(`kernel_session.py failed (exit ${status}):\n${stderr}`);
+  return JSON.parse(readFileSync(out, "utf8")) as SessionResult;
+}
+
+export function runKernelSession(steps: SessionStep[], options: SessionOptions = {}): SessionResult {
+  const { python, env, input, dir, out } = sessionCommand(steps, options);
   try {
-    const out = join(dir, "session.json");
     const run = spawnSync(python, [driver, out], { input, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (run.status !== 0 || !existsSync(out))
-      throw new Error(`kernel_session.py failed (exit ${run.status}):\n${run.stderr}`);
-    return JSON.parse(readFileSync(out, "utf8")) as SessionResult;
+    return sessionRecord(out, run.status, run.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** {@link runKernelSession} without blocking this process (which may be serving the kernel something). */
+export async function runKernelSessionAsync(
+  steps: SessionStep[],
+  options: SessionOptions = {},
+): Promise<SessionResult> {
+  const { python, env, input, dir, out } = sessionCommand(steps, options);
+  try {
+    const child = spawn(python, [driver, out], { env, stdio: ["pipe", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.stdin.end(input);
+    const status = await new Promise<number | null>((resolve, reject) => {
+      child.on("error", reject);
+      child.on("close", resolve);
+    });
+    return sessionRecord(out, status, stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

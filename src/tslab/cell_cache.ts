@@ -153,6 +153,25 @@ export function storeCell(file: string, context: string, src: string, compiled: 
   }
 }
 
+/** Mark the kept `src` as just used, so the cells a folder restarts with outlive the ones it ran once. */
+export function touchCell(file: string, context: string, src: string): void {
+  const entries = readCache(file, context);
+  const i = entries.findIndex((e) => e.src === src);
+  if (i <= 0) return;
+  try {
+    writeFileAtomic(
+      file,
+      JSON.stringify({
+        format,
+        context,
+        entries: [entries[i]!, ...entries.filter((_, j) => j !== i)],
+      } satisfies CacheFile),
+    );
+  } catch {
+    // As in storeCell.
+  }
+}
+
 /** Keep the {@link maxCacheFiles} most recently written cache files of `dir`, removing the others. */
 export function pruneCacheFiles(dir: string, keep = maxCacheFiles): void {
   const files = readdirSync(dir)

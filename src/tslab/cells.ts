@@ -1,56 +1,24 @@
 /**
  * Running cells: compile with tslab's converter (type-check against the earlier cells' declarations),
  * run the output in this context, and return what IPython's kernel returns: the last expression's value
- * or an error. Modules resolve to the kernel's own deepdeck and tfjs, whatever the notebook's folder has,
- * so there is one tfjs in the process.
+ * or an error. Modules resolve to the kernel's own deepdeck and tfjs (kernel_modules.ts).
  */
 import Module, { createRequire } from "node:module";
 import { dirname, extname, join, resolve } from "node:path";
 import vm from "node:vm";
-import { Worker } from "node:worker_threads";
 import { stopRunningFits } from "../models/running_fits";
-import { cellCacheContext, cellCacheFile, hasKeptCells, lookupCell } from "./cell_cache";
-import type { CompilerRequest, CompilerWorkerData } from "./compiler_worker";
+import { hasKeptCells, lookupCell, touchCell } from "./cell_cache";
+import { startCompiler } from "./compiler_client";
 import {
   tslabPublicApi,
-  tslabTypeScriptVersion,
-  tslabVersion,
   type CellSourceMaps,
   type CodeMetadata,
   type ConvertResult,
   type Diagnostic,
   type SideOutput,
 } from "./internals";
+import { compilerSetup, kernelModule } from "./kernel_modules";
 import { diagnosticsContent, errorContent, registerCellScript, type ErrorContent } from "./traceback";
-
-/** deepdeck's root: the package this kernel belongs to (dist/tslab/ or src/tslab/ is two levels down). */
-export const deepdeckRoot = resolve(__dirname, "..", "..");
-
-/**
- * The modules the kernel resolves from deepdeck rather than from the notebook's folder: deepdeck itself
- * and every @tensorflow package deepdeck can resolve (one tfjs, one set of registered kernels).
- */
-export function kernelModule(id: string, root = deepdeckRoot): string | null {
-  if (id === "deepdeck" || id.startsWith("deepdeck/")) return join(root, id.slice("deepdeck".length));
-  if (!id.startsWith("@tensorflow/")) return null;
-  try {
-    return require.resolve(id, { paths: [root] });
-  } catch {
-    return null;
-  }
-}
-
-/** The compiler `paths` that make TypeScript see the same modules as {@link kernelModule}. */
-export function kernelPaths(root = deepdeckRoot): Record<string, string[]> {
-  const paths: Record<string, string[]> = { deepdeck: [root], "deepdeck/*": [join(root, "*")] };
-  try {
-    const tfjs = dirname(require.resolve("@tensorflow/tfjs/package.json", { paths: [root] }));
-    paths["@tensorflow/*"] = [join(dirname(tfjs), "*")];
-  } catch {
-    // deepdeck without tfjs cannot run; the import error will say so.
-  }
-  return paths;
-}
 
 export type CellOutcome = { status: "ok"; value: unknown; hasValue: boolean } | ({ status: "error" } & ErrorContent);
 
@@ -63,66 +31,16 @@ export interface CellRunner {
   close(): void;
 }
 
-/** The cell most notebooks on this kernel start with, compiled at start so its declarations are ready. */
-export const warmUpCell = 'import * as dd from "deepdeck";\nimport * as tf from "@tensorflow/tfjs";\n';
-
-type Request = CompilerRequest extends infer R ? (R extends CompilerRequest ? Omit<R, "id"> : never) : never;
-
-/** The compiler worker (compiler_worker.ts), asked one request at a time in order. */
-function startCompiler(data: CompilerWorkerData): { ask<T>(req: Request): Promise<T>; close(): void } {
-  // Always the built file: tests import this module from src/ through tsx, which a worker would not have.
-  const worker = new Worker(join(deepdeckRoot, "dist", "tslab", "compiler_worker.js"), {
-    workerData: data,
-    stdout: true,
-    stderr: true,
-  });
-  // The compiler's own chatter is not the cell's output.
-  worker.stdout.resume();
-  worker.stderr.resume();
-  worker.unref();
-  let next = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
-  worker.on("message", (m: { id: number; result?: unknown; error?: string }) => {
-    const p = pending.get(m.id);
-    if (!p) return;
-    pending.delete(m.id);
-    if (m.error !== undefined) p.reject(new Error(`deepdeck kernel: the TypeScript compiler failed: ${m.error}`));
-    else p.resolve(m.result);
-  });
-  const fail = (e: Error) => {
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
-  };
-  worker.on("error", fail);
-  worker.on("exit", (code) => fail(new Error(`deepdeck kernel: the TypeScript compiler stopped (exit ${code}).`)));
-  return {
-    ask<T>(req: Request): Promise<T> {
-      const id = next++;
-      return new Promise<T>((resolve, reject) => {
-        pending.set(id, { resolve: resolve, reject });
-        worker.postMessage({ ...req, id });
-      });
-    },
-    close: () => void worker.terminate(),
-  };
-}
-
 /** The header line the cell's output is wrapped in (its own line, so the source maps' lines stay whole). */
 const headerLines = 1;
 
 export function createCellRunner(rootDir = process.cwd()): CellRunner {
-  const paths = kernelPaths();
-  // The worker compiles in this process's folder, which is what its results depend on.
-  const context = cellCacheContext({
-    cwd: process.cwd(),
-    tslab: tslabVersion,
-    typescript: tslabTypeScriptVersion,
-    paths,
-  });
-  const cellCache = { file: cellCacheFile(context), context };
+  // The compiler works in this process's folder, which is what its answers depend on.
+  const setup = compilerSetup(process.cwd());
+  const cellCache = setup.cellCache;
   // With a kept first cell the compiler waits for the first cell: a restart runs it without TypeScript.
   const deferWarmUp = hasKeptCells(cellCache.file);
-  const compiler = startCompiler({ paths, warmUp: warmUpCell, cellCache, deferWarmUp });
+  const compiler = startCompiler({ ...setup, deferWarmUp });
   let warm = !deferWarmUp;
   /** Once the first cell ran (and its result is on its way), the compiler gets ready for the next. */
   const warmUpLater = () => {
@@ -191,7 +109,10 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
   async function compile(code: string): Promise<CellOutcome | { result: ConvertResult; maps: CellSourceMaps | null }> {
     // A first cell compiled in an earlier session, with every file it depended on unchanged (cell_cache.ts).
     const kept = prevDecl === "" ? lookupCell(cellCache.file, cellCache.context, code) : null;
-    if (kept) return kept;
+    if (kept) {
+      setTimeout(() => touchCell(cellCache.file, cellCache.context, code), 1000).unref();
+      return kept;
+    }
     warm = true;
     const meta = await compiler.ask<CodeMetadata>({ method: "metadata", src: code });
     if (meta.module) {

@@ -7,7 +7,8 @@
 import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { inspect } from "node:util";
-import { createCellRunner, deepdeckRoot, type CellOutcome, type CellRunner } from "./cells";
+import { createCellRunner, type CellOutcome, type CellRunner } from "./cells";
+import { deepdeckRoot } from "./kernel_modules";
 import { loadedTslabJupyter, loadZeromq, tslabTypeScriptVersion, tslabVersion } from "./internals";
 import { kernelDisplaySlot } from "./display_adapter";
 import { errorContent, type ErrorContent } from "./traceback";

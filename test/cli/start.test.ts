@@ -5,7 +5,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
-import { jupyterArgs, jupyterCommand, parseStartArgs } from "../../src/cli/start";
+import { jupyterArgs, jupyterCommand, parseStartArgs, servedFolder } from "../../src/cli/start";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-start-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -63,6 +63,12 @@ describe("jupyterCommand", () => {
       jupyterArgs("/course/notebooks", ["--ServerApp.root_dir", "/mine"]).filter((a) => a.includes("dir")),
       ["--ServerApp.root_dir"],
     );
+  });
+  test("the served folder, where the first warm compiler is made, is read from the arguments as Jupyter reads them", () => {
+    assert.equal(servedFolder(jupyterArgs("/course/notebooks")), "/course/notebooks");
+    assert.equal(servedFolder(jupyterArgs("/course/notebooks", ["--ServerApp.root_dir", "/mine"])), "/mine");
+    assert.equal(servedFolder(["--notebook-dir=/a", "--NotebookApp.notebook_dir=/b"]), "/b", "the last one");
+    assert.equal(servedFolder(["--no-browser"]), null);
   });
 });
 

@@ -17,9 +17,10 @@ import {
   maxCacheFiles,
   ProbeLog,
   storeCell,
+  touchCell,
 } from "../../src/tslab/cell_cache";
 import { createMappedConverter, tslabTypeScriptVersion, tslabVersion } from "../../src/tslab/internals";
-import { kernelPaths } from "../../src/tslab/cells";
+import { kernelPaths } from "../../src/tslab/kernel_modules";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-cell-cache-"));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -106,6 +107,21 @@ describe("the cell cache", () => {
     for (let i = 0; i < 8; i++) storeCell(file, context, `cell ${i}`, compiled, probes);
     assert.deepEqual(lookupCell(file, context, "cell 7"), compiled);
     assert.equal(lookupCell(file, context, "1 + 1"), null, "the oldest entries made room");
+  });
+
+  test("a cell taken from the cache outlives the cells stored after it", () => {
+    const { file, context } = setup();
+    const probes = new ProbeLog();
+    storeCell(file, context, "restart cell", compiled, probes);
+    for (let i = 0; i < 8; i++) {
+      storeCell(file, context, `once ${i}`, compiled, probes);
+      // Each restart takes it from the cache and marks it used.
+      assert.deepEqual(lookupCell(file, context, "restart cell"), compiled, `after ${i + 1} other cells`);
+      touchCell(file, context, "restart cell");
+    }
+    assert.equal(lookupCell(file, context, "once 0"), null, "a cell run once made room");
+    touchCell(file, context, "not kept");
+    assert.deepEqual(lookupCell(file, context, "once 7"), compiled, "touching a cell not kept changes nothing");
   });
 
   test("the cache folder keeps the most recently used folders' files only", () => {

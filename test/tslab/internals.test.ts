@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { kernelModule, kernelPaths, deepdeckRoot } from "../../src/tslab/cells";
+import { kernelModule, kernelPaths, deepdeckRoot } from "../../src/tslab/kernel_modules";
 import {
   createMappedConverter,
   loadedTslabJupyter,
