@@ -34,7 +34,12 @@ export interface CellRunner {
 /** The header line the cell's output is wrapped in (its own line, so the source maps' lines stay whole). */
 const headerLines = 1;
 
-export function createCellRunner(rootDir = process.cwd()): CellRunner {
+export interface CellRunnerOptions {
+  /** Called when a cell's compile was asked for: this thread then only waits for the compiler. */
+  whileCompiling?: () => void;
+}
+
+export function createCellRunner(rootDir = process.cwd(), options: CellRunnerOptions = {}): CellRunner {
   // The compiler works in this process's folder, which is what its answers depend on.
   const setup = compilerSetup(process.cwd());
   const cellCache = setup.cellCache;
@@ -110,7 +115,7 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
     // A first cell compiled in an earlier session, with every file it depended on unchanged (cell_cache.ts).
     const kept = prevDecl === "" ? lookupCell(cellCache.file, cellCache.context, code) : null;
     if (kept) {
-      setTimeout(() => touchCell(cellCache.file, cellCache.context, code), 1000).unref();
+      keptRan = code;
       return kept;
     }
     warm = true;
@@ -122,18 +127,25 @@ export function createCellRunner(rootDir = process.cwd()): CellRunner {
         : { status: "ok", value: undefined, hasValue: false };
     }
     if (meta.mode === "browser") return { status: "ok", value: undefined, hasValue: false };
-    return compiler.ask<{ result: ConvertResult; maps: CellSourceMaps | null }>({
+    const converted = compiler.ask<{ result: ConvertResult; maps: CellSourceMaps | null }>({
       method: "convert",
       prevDecl,
       src: code,
     });
+    options.whileCompiling?.();
+    return converted;
   }
 
+  /** The first cell, when it came from the cell cache: marked used once its result is out. */
+  let keptRan: string | null = null;
   async function run(code: string, count: number): Promise<CellOutcome> {
     try {
       return await runCell(code, count);
     } finally {
       warmUpLater();
+      const src = keptRan;
+      keptRan = null;
+      if (src !== null) setImmediate(() => touchCell(cellCache.file, cellCache.context, src));
     }
   }
 

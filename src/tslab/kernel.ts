@@ -86,8 +86,11 @@ export class DeepdeckKernel {
     private readonly send: (channel: "shell" | "control" | "iopub", msg: Message) => void,
     runner?: CellRunner,
   ) {
-    this.runner = runner ?? createCellRunner();
+    this.runner = runner ?? createCellRunner(process.cwd(), { whileCompiling: () => this.whileCompiling() });
   }
+
+  /** Called once a cell's compile was asked for, while this thread would only wait for it. */
+  whileCompiling: () => void = () => {};
 
   reply(parent: Message, msgType: string, content: Json, channel: "shell" | "control" | "iopub" = "shell"): void {
     this.send(channel, {
@@ -472,11 +475,13 @@ export async function startKernel(connectionFile: string): Promise<void> {
   // answered, and its iopub subscription welcomed (jupyter_client's wait_for_ready, which JupyterLab and
   // nbclient use, wants an iopub message within 0.2 s of the kernel_info reply, else it asks again; a reply
   // stuck behind the preload cost a start a second). A client that never subscribes gets it after a second.
+  // A cell that arrives first starts it too, once its compile is asked for: the compile runs in another
+  // thread or process meanwhile (a warm compiler's 0.2 s would otherwise come after the preload).
   let answered = false;
   let subscribed = false;
   let preloading = false;
-  const preload = () => {
-    if (preloading || !answered || !subscribed) return;
+  const startPreload = () => {
+    if (preloading) return;
     preloading = true;
     void Promise.all(chains.values()).then(() =>
       setImmediate(() => {
@@ -493,6 +498,10 @@ export async function startKernel(connectionFile: string): Promise<void> {
       }),
     );
   };
+  const preload = () => {
+    if (answered && subscribed) startPreload();
+  };
+  kernel.whileCompiling = startPreload;
   const firstAnswer = () => {
     if (answered) return;
     answered = true;
