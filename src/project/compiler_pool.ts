@@ -53,7 +53,7 @@ export interface PoolOptions {
   replaceAfterMs?: number;
 }
 
-/** Whether the machine left at least `cores` of its CPUs idle over the last `ms`. */
+/** How many of the machine's CPUs were idle, on average, over the next `ms`. */
 async function idleCores(ms: number): Promise<number> {
   const idle = () => cpus().reduce((sum, c) => sum + c.times.idle, 0);
   const before = idle();
@@ -64,6 +64,7 @@ async function idleCores(ms: number): Promise<number> {
 export async function startCompilerPool(options: PoolOptions = {}): Promise<CompilerPool> {
   const maxFolders = options.maxFolders ?? 2;
   const replaceAfterMs = options.replaceAfterMs ?? 3000;
+  // Private to this user (mkdtemp makes it 0700): only their kernels can ask, or reach a spare.
   const dir = mkdtempSync(join(tmpdir(), "deepdeck-compilers-"));
   const socketIn = (name: string) =>
     process.platform === "win32" ? `\\\\.\\pipe\\${dir.replace(/[\\/:]/g, "-")}-${name}` : join(dir, name);
@@ -71,6 +72,8 @@ export async function startCompilerPool(options: PoolOptions = {}): Promise<Comp
   /** Folders by their last claim, oldest first; a spare is kept for the last `maxFolders`. */
   const folders: { cwd: string; execPath: string }[] = [];
   const waiters: { cwd: string; resolve(): void; reject(e: Error): void }[] = [];
+  /** Why the last spare of a folder ended before it was ready, until another starts there. */
+  const failed = new Map<string, Error>();
   const timers = new Set<NodeJS.Timeout>();
   /** Spares handed to a kernel that has not connected yet. */
   const given = new Set<ChildProcess>();
@@ -112,6 +115,7 @@ export async function startCompilerPool(options: PoolOptions = {}): Promise<Comp
       detached: true,
       stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
+    failed.delete(cwd);
     const spare: Spare = { process: child, socket, cwd, execPath, key: null };
     spares.push(spare);
     child.on("message", (m: SpareReport) => {
@@ -121,18 +125,20 @@ export async function startCompilerPool(options: PoolOptions = {}): Promise<Comp
         w.resolve();
       }
     });
-    child.on("exit", (code, signal) => {
+    const ended = (how: string) => {
       const i = spares.indexOf(spare);
       if (i >= 0) spares.splice(i, 1);
       if (spare.key !== null) return;
-      const why = new Error(
-        `deepdeck: the warm compiler for ${cwd} ended before it was ready (${signal ?? `exit code ${code}`}).`,
-      );
+      const why = new Error(`deepdeck: the warm compiler for ${cwd} ended before it was ready (${how}).`);
+      failed.set(cwd, why);
       for (const w of waiters.filter((w) => w.cwd === cwd)) {
         waiters.splice(waiters.indexOf(w), 1);
         w.reject(why);
       }
-    });
+    };
+    child.on("exit", (code, signal) => ended(signal ?? `exit code ${String(code)}`));
+    // A folder that went away, say: the kernels there compile on their own.
+    child.on("error", (e) => ended(e.message));
   }
 
   /** Note a claim in `cwd`: warm its replacement, and drop the spares of folders claimed longest ago. */
@@ -189,6 +195,8 @@ export async function startCompilerPool(options: PoolOptions = {}): Promise<Comp
     stats,
     spareReady(cwd) {
       if (spares.some((s) => s.cwd === cwd && s.key !== null)) return Promise.resolve();
+      const why = failed.get(cwd);
+      if (why && !spares.some((s) => s.cwd === cwd)) return Promise.reject(why);
       return new Promise((resolve, reject) => waiters.push({ cwd, resolve, reject }));
     },
     async close() {

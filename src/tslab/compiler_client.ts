@@ -105,12 +105,20 @@ export function startCompiler(data: CompilerWorkerData, poolSocket = process.env
     if (m.error !== undefined) p.reject(new Error(`deepdeck kernel: the TypeScript compiler failed: ${m.error}`));
     else p.resolve(m.result);
   };
+  let where: "pool" | "worker" = "worker";
+  let closed = false;
+  /** Why the compiler stopped, once it did: later requests fail at once instead of waiting forever. */
+  let stopped: Error | null = null;
   const fail = (e: Error) => {
     for (const p of pending.values()) p.reject(e);
     pending.clear();
+    // A warm compiler that ended (killed, out of memory) leaves this kernel its own for the next cells.
+    if (where === "pool" && !closed) {
+      where = "worker";
+      channel = Promise.resolve(workerChannel(data, receive, fail));
+    } else stopped = e;
   };
-  let where: "pool" | "worker" = "worker";
-  const channel: Promise<Channel> = (async () => {
+  let channel: Promise<Channel> = (async () => {
     const spare = poolSocket ? await claimSpare(poolSocket, data, receive, fail) : null;
     if (spare) where = "pool";
     return spare ?? workerChannel(data, receive, fail);
@@ -118,6 +126,7 @@ export function startCompiler(data: CompilerWorkerData, poolSocket = process.env
   return {
     async ask<T>(req: Request): Promise<T> {
       const c = await channel;
+      if (stopped) throw stopped;
       const id = next++;
       return new Promise<T>((resolve, reject) => {
         pending.set(id, { resolve, reject });
@@ -125,6 +134,9 @@ export function startCompiler(data: CompilerWorkerData, poolSocket = process.env
       });
     },
     where: async () => (await channel, where),
-    close: () => void channel.then((c) => c.close()),
+    close: () => {
+      closed = true;
+      void channel.then((c) => c.close());
+    },
   };
 }

@@ -15,11 +15,15 @@ import { runKernelSessionAsync, type SessionResult } from "../../src/executor/ke
 import { startCompilerPool, type CompilerPool } from "../../src/project/compiler_pool";
 import { onMessages, poolVariable, sendMessage } from "../../src/project/compiler_socket";
 import { installKernelSpec } from "../../src/project/kernelspec";
+import { startCompiler } from "../../src/tslab/compiler_client";
+import { compilerSetup } from "../../src/tslab/kernel_modules";
 
 const scratch = mkdtempSync(join(tmpdir(), "deepdeck-pool-"));
 const dataDir = join(scratch, "jupyter");
 const cacheDir = join(scratch, "cache");
 installKernelSpec({ dataDir });
+// The pools' spares keep first cells where these kernels do.
+process.env["DEEPDECK_CACHE_DIR"] = cacheDir;
 const folder = (name: string) => {
   const dir = join(scratch, name);
   mkdirSync(dir);
@@ -88,8 +92,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
-  for (const end = Date.now() + ms; !ok();) {
+async function until(what: string, ok: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; !(await ok());) {
     if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -101,8 +105,6 @@ describe("warm compilers for kernels, from deepdeck start's pool", { timeout: 30
   let pool: CompilerPool;
   const served = folder("served");
   before(async () => {
-    // Spares keep first cells where these kernels do.
-    process.env["DEEPDECK_CACHE_DIR"] = cacheDir;
     pool = await startCompilerPool({ folders: [served], replaceAfterMs: 100 });
   });
   after(async () => {
@@ -140,6 +142,39 @@ describe("warm compilers for kernels, from deepdeck start's pool", { timeout: 30
   });
 });
 
+test("a served folder that is not there costs its spare only", async () => {
+  const pool = await startCompilerPool({ folders: [join(scratch, "not-there")] });
+  try {
+    await assert.rejects(
+      pool.spareReady(join(scratch, "not-there")),
+      /the warm compiler for .*not-there ended before it was ready/,
+    );
+    assert.deepEqual(pool.stats, { given: 0, missed: 0, handedOver: [] });
+  } finally {
+    await pool.close();
+  }
+});
+
+test("a kernel whose warm compiler ends compiles its next cells on its own", async () => {
+  const here = process.cwd();
+  const pool = await startCompilerPool({ folders: [here] });
+  try {
+    await pool.spareReady(here);
+    const compiler = startCompiler(compilerSetup(here), pool.socket);
+    const convert = (src: string) =>
+      compiler.ask<{ result: { diagnostics: unknown[]; output?: string } }>({ method: "convert", prevDecl: "", src });
+    assert.match((await convert("const a: number = 1;")).result.output ?? "", /const a = 1/);
+    assert.equal(await compiler.where(), "pool");
+    await until("the spare was taken over", () => pool.stats.handedOver.length === 1);
+    process.kill(pool.stats.handedOver[0]!, "SIGKILL");
+    await until("the kernel saw its compiler end", async () => (await compiler.where()) === "worker");
+    const again = await convert("const b: string = 2;");
+    assert.equal(again.result.diagnostics.length, 1, "the next cell is type-checked on the kernel's own compiler");
+    compiler.close();
+  } finally {
+    await pool.close();
+  }
+});
 test("a kernel whose pool is gone starts its own compiler", async () => {
   const run = await session(folder("gone"), join(scratch, "no-such-pool"), cells("gone"));
   assertCompiled(run);
