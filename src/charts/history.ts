@@ -135,7 +135,12 @@ export function historySpec(history: HistoryLike, options: HistoryOptions = {}):
       type: "quantitative" as const,
       title: "epoch",
       scale: { domain: [1, maxEpoch], nice: false },
-      axis: { tickMinStep: 1, format: "d" },
+      // Vega's tickMinStep lowers the tick count but d3 still picks half steps over a span of 1 or 2
+      // (3 epochs read "1 2 2 3 3"): up to 10 epochs each one is named.
+      axis:
+        maxEpoch <= 10
+          ? { values: Array.from({ length: maxEpoch }, (_, i) => i + 1), format: "d" }
+          : { tickMinStep: 1, format: "d" },
     };
     const color = {
       field: "data",

@@ -40,6 +40,17 @@ async function checked(name: string, spec: TopLevelSpec): Promise<string> {
   return svg;
 }
 
+/** The tick labels of each axis titled "epoch" in a rendered chart, axis by axis. */
+function epochTicks(svg: string): string[][] {
+  return svg
+    .split(`aria-label="X-axis titled 'epoch'`)
+    .slice(1)
+    .map((axis) => {
+      const labels = axis.slice(axis.indexOf('role-axis-label"'));
+      return [...labels.slice(0, labels.indexOf("</g>")).matchAll(/>([^<>]*)<\/text>/g)].map((m) => m[1]!);
+    });
+}
+
 describe("history charts", () => {
   test("one panel per metric, training and validation, a smoothed line from 10 epochs", async () => {
     const spec = dd.historySpec(fitHistory()) as { vconcat: { layer: unknown[]; layer0?: unknown }[] };
@@ -50,6 +61,25 @@ describe("history charts", () => {
     const json = JSON.stringify(spec.vconcat[1]);
     assert.ok(json.includes('"domain":[0,1]'), "accuracy on [0, 1]");
     assert.ok(json.includes('"format":"d"') && json.includes('"tickMinStep":1'), "whole-number epochs");
+  });
+  test("the epoch axis names whole epochs, each once, however many ran", async () => {
+    for (const epochs of [1, 2, 3, 4, 5, 7, 10, 11, 12, 20, 30, 100]) {
+      const history = Array.from({ length: epochs }, (_, i) => ({ loss: 1 / (i + 1) }));
+      const panels = epochTicks(await dd.renderSvg(dd.historySpec(history)));
+      assert.equal(panels.length, 1, `${epochs} epochs: one epoch axis`);
+      const ticks = panels[0]!.map(Number);
+      assert.ok(ticks.length >= Math.min(epochs, 3), `${epochs} epochs: ticks ${ticks.join(" ")}`);
+      assert.ok(
+        ticks.every((t) => Number.isInteger(t) && t >= 1 && t <= epochs),
+        `${epochs} epochs: ${ticks.join(" ")}`,
+      );
+      assert.equal(new Set(ticks).size, ticks.length, `${epochs} epochs: each tick once, ${ticks.join(" ")}`);
+      if (epochs <= 10)
+        assert.deepEqual(
+          ticks,
+          Array.from({ length: epochs }, (_, i) => i + 1),
+        );
+    }
   });
   test("a short history has points only; a live chart's axis is sized to the planned epochs", async () => {
     const short = dd.historySpec(
