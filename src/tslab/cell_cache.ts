@@ -144,7 +144,10 @@ export function keepable(result: ConvertResult): boolean {
 export function storeCell(file: string, context: string, src: string, compiled: CompiledCell, probes: ProbeLog): void {
   if (!keepable(compiled.result)) return;
   const entry: Entry = { src, result: compiled.result, maps: compiled.maps, probes: probes.fingerprints() };
-  const entries = [entry, ...readCache(file, context).filter((e) => e.src !== src)].slice(0, maxEntries);
+  writeCache(file, context, [entry, ...readCache(file, context).filter((e) => e.src !== src)].slice(0, maxEntries));
+}
+
+function writeCache(file: string, context: string, entries: Entry[]): void {
   try {
     writeFileAtomic(file, JSON.stringify({ format, context, entries } satisfies CacheFile));
     pruneCacheFiles(dirname(file));
@@ -157,19 +160,7 @@ export function storeCell(file: string, context: string, src: string, compiled: 
 export function touchCell(file: string, context: string, src: string): void {
   const entries = readCache(file, context);
   const i = entries.findIndex((e) => e.src === src);
-  if (i <= 0) return;
-  try {
-    writeFileAtomic(
-      file,
-      JSON.stringify({
-        format,
-        context,
-        entries: [entries[i]!, ...entries.filter((_, j) => j !== i)],
-      } satisfies CacheFile),
-    );
-  } catch {
-    // As in storeCell.
-  }
+  if (i > 0) writeCache(file, context, [entries[i]!, ...entries.filter((e) => e.src !== src)]);
 }
 
 /** Keep the {@link maxCacheFiles} most recently written cache files of `dir`, removing the others. */

@@ -110,6 +110,9 @@ export function createCellRunner(rootDir = process.cwd(), options: CellRunnerOpt
   };
   resetInterrupt();
 
+  /** The first cell, when it came from the cell cache: marked used once its result is out. */
+  let keptRan: string | null = null;
+
   /** What the cell compiles to: the kept compile of a first cell, else the compiler's; null for a module or browser cell. */
   async function compile(code: string): Promise<CellOutcome | { result: ConvertResult; maps: CellSourceMaps | null }> {
     // A first cell compiled in an earlier session, with every file it depended on unchanged (cell_cache.ts).
@@ -136,8 +139,6 @@ export function createCellRunner(rootDir = process.cwd(), options: CellRunnerOpt
     return converted;
   }
 
-  /** The first cell, when it came from the cell cache: marked used once its result is out. */
-  let keptRan: string | null = null;
   async function run(code: string, count: number): Promise<CellOutcome> {
     try {
       return await runCell(code, count);
